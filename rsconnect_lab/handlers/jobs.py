@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from tornado import web
+
+from ..publish import JobManager, PublishError
+from .base import RSConnectLabHandler
+
+
+class PublishHandler(RSConnectLabHandler):
+    @web.authenticated
+    async def post(self) -> None:
+        jobs: JobManager = self.services["jobs"]
+        body = self.json_body()
+        server = self.services["servers"].get(str(body.get("server", "")))
+        job = await jobs.start(body, server)
+        self.reply({"job": job.snapshot(0)}, status=202)
+
+
+class JobHandler(RSConnectLabHandler):
+    @web.authenticated
+    def get(self, job_id: str) -> None:
+        try:
+            since = max(0, int(self.get_argument("since", "0")))
+        except ValueError:
+            raise PublishError("'since' must be a whole number.", "invalid_input") from None
+        self.reply(self.services["jobs"].get(job_id).snapshot(since))
+
+    @web.authenticated
+    async def delete(self, job_id: str) -> None:
+        job = await self.services["jobs"].cancel(job_id)
+        self.reply(job.snapshot(0), status=202)

@@ -1,0 +1,530 @@
+"""A publish job: validate, find the environment, bundle, find or create content, upload,
+deploy, follow the task log, check the content answers, record.
+
+Each step reports its own state; the job's log collects every line as it arrives. A failure
+names the step and the cause, keeps the task log, and writes no record. The notebook is only
+ever read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from .connect import ConnectClient
+from .connect.errors import ConnectError, NotFound
+from .paths import PathError, check_file, check_notebook, relative_to_root, resolve_in_root
+from .packaging import build_bundle, inspect_environment, resolve_interpreter, write_manifest
+from .plan import PublishPlan
+from .records import Deployment, RecordStore
+from .servers import Server
+
+log = logging.getLogger(__name__)
+
+JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+StepState = Literal["pending", "running", "done", "failed", "skipped", "cancelled"]
+
+MODES = {"static": "static", "source": "jupyter-static", "voila": "jupyter-voila"}
+APP_MODES = (
+    "python-dash",
+    "python-api",
+    "python-flask",
+    "python-fastapi",
+    "python-streamlit",
+    "python-bokeh",
+    "python-shiny",
+    "python-panel",
+    "python-gradio",
+)
+HIDE_INPUT = ("none", "all", "tagged")
+ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+KEEP_FINISHED_JOBS = 50
+
+
+class PublishError(Exception):
+    def __init__(self, message: str, reason: str, status: int = 400, **extra: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+        self.status = status
+        self.extra = extra
+
+
+@dataclass
+class Step:
+    id: str
+    label: str
+    state: StepState = "pending"
+    detail: str = ""
+    progress: float | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "state": self.state,
+            "detail": self.detail,
+            "progress": self.progress,
+        }
+
+
+STEP_LABELS = (
+    ("environment", "Inspect the environment"),
+    ("bundle", "Build the bundle"),
+    ("content", "Find or create the content"),
+    ("upload", "Upload the bundle"),
+    ("deploy", "Deploy"),
+    ("verify", "Check that the content answers"),
+)
+
+
+@dataclass
+class PublishJob:
+    plan: PublishPlan
+    server: Server
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+    state: JobState = "queued"
+    steps: list[Step] = field(default_factory=lambda: [Step(i, label) for i, label in STEP_LABELS])
+    log: list[str] = field(default_factory=list)
+    content_guid: str | None = None
+    content_url: str | None = None
+    dashboard_url: str | None = None
+    error: dict[str, Any] | None = None
+    created: float = field(default_factory=time.time)
+    finished: float | None = None
+    task: asyncio.Task[None] | None = field(default=None, repr=False)
+
+    @property
+    def done(self) -> bool:
+        return self.state in ("succeeded", "failed", "cancelled")
+
+    @property
+    def current_step(self) -> Step | None:
+        return next((s for s in self.steps if s.state == "running"), None)
+
+    def step(self, step_id: str) -> Step:
+        return next(s for s in self.steps if s.id == step_id)
+
+    def say(self, line: str) -> None:
+        self.log.append(line)
+
+    def snapshot(self, since: int = 0) -> dict[str, Any]:
+        current = self.current_step
+        return {
+            "id": self.id,
+            "path": self.plan.rel_path,
+            "server": self.server.name,
+            "mode": self.plan.mode,
+            "app_mode": self.plan.app_mode,
+            "title": self.plan.title,
+            "state": self.state,
+            "step": current.id if current else None,
+            "steps": [s.public() for s in self.steps],
+            "log": self.log[since:],
+            "log_length": len(self.log),
+            "content_guid": self.content_guid,
+            "content_url": self.content_url,
+            "dashboard_url": self.dashboard_url,
+            "error": self.error,
+            "created": self.created,
+            "finished": self.finished,
+        }
+
+
+def content_name_from_title(title: str) -> str:
+    """rsconnect-python's rule (contract §2.2): lowercase, keep [a-z0-9_ -], spaces to '_'."""
+    name = re.sub(r"[^A-Za-z0-9_ -]+", "", title.lower()).replace(" ", "_")
+    name = re.sub(r"_+", "_", name)[:64]
+    return name.rjust(3, "_")
+
+
+def default_title(path: Path) -> str:
+    return path.stem[:1024].rjust(3, "0")
+
+
+class JobManager:
+    def __init__(
+        self,
+        *,
+        root_dir: Path,
+        clients: Any,
+        records: RecordStore,
+        serverapp: Any = None,
+        log: logging.Logger | logging.LoggerAdapter[Any] | None = None,
+    ) -> None:
+        self.root_dir = Path(root_dir).resolve()
+        self.clients = clients
+        self.records = records
+        self.serverapp = serverapp
+        self.log = log or logging.getLogger(__name__)
+        self.jobs: dict[str, PublishJob] = {}
+        self._by_path: dict[str, PublishJob] = {}
+
+    # -- requests ----------------------------------------------------------------
+
+    async def plan(self, body: Mapping[str, Any]) -> PublishPlan:
+        """Turn a browser request into a checked plan; raises a PublishError/PathError on bad input."""
+        path = resolve_in_root(self.root_dir, str(body.get("path", "")))
+        mode = str(body.get("mode") or "source")
+        if mode not in (*MODES, "app"):
+            raise PublishError(
+                f"Unknown publish mode '{mode}': use static, source, voila or app.", "invalid_input"
+            )
+        if mode == "app":
+            await check_file(path, (".py",))
+            app_mode = str(body.get("app_mode") or "python-dash")
+            if app_mode not in APP_MODES:
+                raise PublishError(f"Unknown app mode '{app_mode}'.", "invalid_input")
+            if app_mode == "python-flask":
+                app_mode = "python-api"
+        else:
+            await check_notebook(path)
+            app_mode = MODES[mode]
+        title = str(body.get("title") or default_title(path)).strip()
+        if not 3 <= len(title) <= 1024:
+            raise PublishError("A title is 3 to 1024 characters long.", "invalid_field")
+        hide = body.get("hide_input", "none")
+        hide_input = "all" if hide is True else "none" if hide in (False, None) else str(hide)
+        if hide_input not in HIDE_INPUT:
+            raise PublishError("hide_input is one of none, all, tagged.", "invalid_input")
+        extra_files = []
+        for item in body.get("extra_files") or []:
+            extra = resolve_in_root(self.root_dir, str(item))
+            if path.parent != extra and path.parent not in extra.parents:
+                raise PublishError(
+                    f"'{item}' is not in the folder of '{path.name}': extra files must lie beside it.",
+                    "forbidden_path",
+                    403,
+                )
+            extra_files.append(extra)
+        env_vars = body.get("env_vars") or {}
+        if not isinstance(env_vars, dict) or not all(
+            isinstance(k, str) and ENV_NAME_RE.match(k) and isinstance(v, str) for k, v in env_vars.items()
+        ):
+            raise PublishError(
+                "Environment variables are names (letters, digits, '_') with text values.", "invalid_input"
+            )
+        entrypoint = body.get("entrypoint") or None
+        if entrypoint is not None and (not isinstance(entrypoint, str) or entrypoint.count(":") > 1):
+            raise PublishError("An entrypoint is 'module' or 'module:object'.", "invalid_input")
+        return PublishPlan(
+            path=path,
+            rel_path=relative_to_root(self.root_dir, path),
+            root_dir=self.root_dir,
+            mode=mode,
+            app_mode=app_mode,
+            title=title,
+            content_guid=str(body["content_guid"]) if body.get("content_guid") else None,
+            new=bool(body.get("new", False)),
+            hide_input=hide_input,
+            extra_files=extra_files,
+            entrypoint=entrypoint,
+            env_vars=dict(env_vars),
+        )
+
+    async def start(self, body: Mapping[str, Any], server: Server) -> PublishJob:
+        plan = await self.plan(body)
+        running = self._by_path.get(plan.rel_path)
+        if running and not running.done:
+            raise PublishError(
+                f"'{plan.rel_path}' is already being published (job {running.id}).",
+                "conflict",
+                409,
+                job=running.id,
+            )
+        client = await self.clients.get(server)
+        await self._choose_target(plan, server, client)
+        job = PublishJob(plan=plan, server=server)
+        self.jobs[job.id] = job
+        self._by_path[plan.rel_path] = job
+        job.task = asyncio.create_task(self._run(job, client), name=f"rsconnect-lab-publish-{job.id}")
+        self._forget_old_jobs()
+        return job
+
+    def get(self, job_id: str) -> PublishJob:
+        job = self.jobs.get(job_id)
+        if job is None:
+            raise PublishError(f"No publish job '{job_id}'.", "not_found", 404)
+        return job
+
+    async def cancel(self, job_id: str) -> PublishJob:
+        job = self.get(job_id)
+        if job.task and not job.task.done():
+            job.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await job.task
+        return job
+
+    async def shutdown(self) -> None:
+        tasks = [j.task for j in self.jobs.values() if j.task and not j.task.done()]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _forget_old_jobs(self) -> None:
+        finished = sorted((j for j in self.jobs.values() if j.done), key=lambda j: j.created)
+        for job in finished[: max(0, len(finished) - KEEP_FINISHED_JOBS)]:
+            self.jobs.pop(job.id, None)
+            if self._by_path.get(job.plan.rel_path) is job:
+                self._by_path.pop(job.plan.rel_path, None)
+
+    # -- choosing the target before anything is built --------------------------------
+
+    async def _choose_target(self, plan: PublishPlan, server: Server, client: ConnectClient) -> None:
+        """Settle update-or-new up front so a clash or a mode change is explained before upload."""
+        if plan.content_guid:
+            content = await client.content.get(plan.content_guid)
+            self._check_mode(plan, content.app_mode, content.bundle_id, content.title)
+            return
+        if plan.new:
+            return
+        records = await asyncio.to_thread(self.records.list, plan.path)
+        for record in records:
+            if record.server_url.rstrip("/") != server.url.rstrip("/"):
+                continue
+            try:
+                content = await client.content.get(record.content_guid)
+            except NotFound:
+                continue  # deleted on the server since: publish as new
+            self._check_mode(plan, content.app_mode, content.bundle_id, content.title)
+            plan.content_guid = content.guid
+            return
+        me = await client.me()
+        mine = await client.content.list(owner_guid=me.guid)
+        wanted = plan.title.casefold()
+        matches = [c for c in mine if (c.title or c.name).casefold() == wanted]
+        if matches:
+            raise PublishError(
+                f"You already have content titled '{plan.title}' on {server.name}. "
+                "Update it, or publish as new content.",
+                "title_conflict",
+                409,
+                matches=[
+                    {
+                        "guid": c.guid,
+                        "title": c.title,
+                        "app_mode": c.app_mode,
+                        "content_url": c.content_url,
+                        "dashboard_url": c.dashboard_url,
+                    }
+                    for c in matches
+                ],
+            )
+
+    @staticmethod
+    def _check_mode(plan: PublishPlan, app_mode: str | None, bundle_id: str | None, title: str | None) -> None:
+        if bundle_id and app_mode and app_mode not in ("unknown", plan.app_mode):
+            raise PublishError(
+                f"'{title}' on Connect is {app_mode} content and cannot become {plan.app_mode}: "
+                "Connect does not change the type of deployed content. Publish as new content instead.",
+                "app_mode_change",
+                409,
+                current_app_mode=app_mode,
+            )
+
+    # -- running -----------------------------------------------------------------
+
+    async def _step(self, job: PublishJob, step_id: str, work: Callable[[Step], Awaitable[Any]]) -> Any:
+        step = job.step(step_id)
+        step.state = "running"
+        try:
+            result = await work(step)
+        except asyncio.CancelledError:
+            step.state = "cancelled"
+            raise
+        except Exception:
+            step.state = "failed"
+            raise
+        step.state = "done"
+        return result
+
+    async def _run(self, job: PublishJob, client: ConnectClient) -> None:
+        plan = job.plan
+        job.state = "running"
+        job.say(f"Publishing {plan.rel_path} to {job.server.name} ({job.server.url}) as {plan.app_mode}")
+        bundle_path: Path | None = None
+        try:
+            interpreter = await resolve_interpreter(plan.path, self.serverapp)
+            env = await self._step(job, "environment", lambda s: self._environment(job, s, interpreter))
+            bundle = await self._step(job, "bundle", lambda s: self._bundle(job, s, env, interpreter))
+            bundle_path = bundle.path
+            content = await self._step(job, "content", lambda s: self._content(job, s, client))
+            job.content_guid = content.guid
+            job.content_url = content.content_url
+            job.dashboard_url = content.dashboard_url
+            bundle_id = await self._step(job, "upload", lambda s: self._upload(job, s, client, bundle.path))
+            await self._step(job, "deploy", lambda s: self._deploy(job, s, client, bundle_id))
+            await self._step(job, "verify", lambda s: self._verify(job, s, client))
+            await asyncio.to_thread(
+                self.records.save,
+                plan.path,
+                Deployment(
+                    server_url=job.server.url,
+                    server_name=job.server.name,
+                    content_guid=content.guid,
+                    content_id=content.id,
+                    content_url=content.content_url or "",
+                    dashboard_url=content.dashboard_url or "",
+                    title=plan.title,
+                    app_mode=plan.app_mode,
+                    mode=plan.mode,
+                    bundle_id=bundle_id,
+                    hide_input=plan.hide_input,
+                    entrypoint=plan.entrypoint,
+                    extra_files=[relative_to_root(self.root_dir, p) for p in plan.extra_files],
+                ),
+            )
+            job.state = "succeeded"
+            job.say(f"Published: {job.content_url}")
+        except asyncio.CancelledError:
+            job.state = "cancelled"
+            job.say("Cancelled.")
+            job.error = {"message": "The publish was cancelled.", "reason": "cancelled", "step": self._failed_step(job)}
+            for step in job.steps:
+                if step.state == "pending":
+                    step.state = "cancelled"
+        except (ConnectError, PublishError, PathError) as exc:
+            self._fail(job, exc.message, exc.reason, extra=_task_details(exc))
+        except Exception as exc:  # a bug of ours; the job must still end with a readable cause
+            self.log.exception("rsconnect_lab: publish job %s failed", job.id)
+            self._fail(job, f"Unexpected error: {type(exc).__name__}: {exc}", "internal")
+        finally:
+            job.finished = time.time()
+            if bundle_path is not None:
+                await asyncio.to_thread(bundle_path.unlink, True)
+
+    @staticmethod
+    def _failed_step(job: PublishJob) -> str | None:
+        return next((s.id for s in job.steps if s.state in ("failed", "cancelled", "running")), None)
+
+    def _fail(self, job: PublishJob, message: str, reason: str, extra: dict[str, Any] | None = None) -> None:
+        step = self._failed_step(job)
+        label = next((s.label for s in job.steps if s.id == step), None)
+        job.state = "failed"
+        job.error = {"message": message, "reason": reason, "step": step, **(extra or {})}
+        if job.dashboard_url and "logs_url" not in job.error:
+            job.error["logs_url"] = f"{job.dashboard_url.rstrip('/')}/logs"
+        job.say(f"Failed{f' at {label.lower()}' if label else ''}: {message}")
+        for s in job.steps:
+            if s.state == "pending":
+                s.state = "skipped"
+
+    async def _environment(self, job: PublishJob, step: Step, interpreter: str | None) -> Any:
+        env = await inspect_environment(job.plan, interpreter)
+        if env is None:
+            step.detail = "not needed for an HTML snapshot"
+            job.say("HTML snapshot: the environment is not bundled")
+            return None
+        step.detail = f"Python {env.python_version}, {len(env.packages)} packages from {env.source}"
+        job.say(f"Python {env.python_version} ({env.python}); packages from {env.source}: {len(env.packages)}")
+        for warning in env.warnings:
+            job.say(f"Warning: {warning}")
+        return env
+
+    async def _bundle(self, job: PublishJob, step: Step, env: Any, interpreter: str | None) -> Any:
+        if job.plan.mode == "static":
+            job.say("Rendering the notebook to HTML (running it)…")
+        bundle = await build_bundle(job.plan, env, interpreter)
+        files = bundle.manifest.get("files", {})
+        step.detail = f"{_size(bundle.size)}, {len(files)} files"
+        job.say(f"Bundle: {_size(bundle.size)} ({', '.join(sorted(files)) or bundle.manifest['metadata'].get('primary_html', '')})")
+        return bundle
+
+    async def _content(self, job: PublishJob, step: Step, client: ConnectClient) -> Any:
+        plan = job.plan
+        if plan.content_guid:
+            content = await client.content.get(plan.content_guid)
+            if content.title != plan.title:
+                content = await client.content.update(content.guid, title=plan.title)
+            step.detail = f"updating '{content.title}'"
+            job.say(f"Updating existing content {content.guid}")
+        else:
+            name = await self._unique_name(client, content_name_from_title(plan.title))
+            content = await client.content.create(name=name, title=plan.title)
+            step.detail = f"created '{name}'"
+            job.say(f"Created content {content.guid} named '{name}'")
+        if plan.env_vars:
+            await client.content_env.update(content.guid, plan.env_vars)
+            job.say(f"Set environment variables: {', '.join(sorted(plan.env_vars))}")
+        return content
+
+    @staticmethod
+    async def _unique_name(client: ConnectClient, base: str) -> str:
+        name, n = base, 0
+        while await client.content.list(name=name):
+            n += 1
+            suffix = str(n)
+            name = base[: 64 - len(suffix)] + suffix
+        return name
+
+    async def _upload(self, job: PublishJob, step: Step, client: ConnectClient, path: Path) -> str:
+        def progress(sent: int, total: int) -> None:
+            step.progress = round(100 * sent / total, 1) if total else 100.0
+            step.detail = f"{step.progress:.0f}%"
+
+        bundle = await client.bundles.upload(job.content_guid or "", path, progress=progress)
+        step.progress = 100.0
+        job.say(f"Uploaded bundle {bundle.id}")
+        return str(bundle.id)
+
+    async def _deploy(self, job: PublishJob, step: Step, client: ConnectClient, bundle_id: str) -> None:
+        task_id = await client.deploy(job.content_guid or "", bundle_id)
+        step.detail = f"task {task_id}"
+        async for line in client.tasks.follow(task_id, logs_url=f"{job.dashboard_url}/logs" if job.dashboard_url else None):
+            job.say(line)
+
+    async def _verify(self, job: PublishJob, step: Step, client: ConnectClient) -> None:
+        status = await client.content_status(job.content_guid or "")
+        step.detail = f"HTTP {status}"
+        if status >= 500:
+            raise PublishError(
+                f"The content was deployed but answers HTTP {status}; see its logs.", "content_error", 502
+            )
+
+    # -- environment and manifest for the interface --------------------------------
+
+    async def describe_environment(self, api_path: str) -> dict[str, Any]:
+        plan = await self.plan({"path": api_path, "mode": "app" if api_path.endswith(".py") else "source"})
+        interpreter = await resolve_interpreter(plan.path, self.serverapp)
+        env = await inspect_environment(plan, interpreter)
+        assert env is not None
+        return {
+            "path": plan.rel_path,
+            "python": env.python,
+            "python_version": env.python_version,
+            "pip_version": env.pip_version,
+            "source": env.source,
+            "packages": env.packages,
+            "warnings": env.warnings,
+        }
+
+    async def write_manifest(self, body: Mapping[str, Any]) -> list[str]:
+        plan = await self.plan(body)
+        interpreter = await resolve_interpreter(plan.path, self.serverapp)
+        env = await inspect_environment(plan, interpreter)
+        return await write_manifest(plan, env, overwrite=bool(body.get("overwrite", False)))
+
+
+def _task_details(exc: Exception) -> dict[str, Any]:
+    details: dict[str, Any] = {}
+    for attr in ("logs_url", "last_lines", "task_id"):
+        value = getattr(exc, attr, None)
+        if value:
+            details[attr] = list(value) if attr == "last_lines" else value
+    return details
+
+
+def _size(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024  # type: ignore[assignment]
+    return f"{n} B"

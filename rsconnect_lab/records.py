@@ -1,0 +1,201 @@
+"""Deployment records: where a file was published, so it can be redeployed.
+
+Two formats are kept in step:
+
+* ours, in the Jupyter data directory, one file per published file, holding every target
+  (a notebook may live on staging and production, or twice on one server);
+* rsconnect-python's ``<dir>/rsconnect-python/<stem>.json`` (contract §7.2), one entry per
+  server URL, so ``rsconnect deploy`` redeploys the same content. Its records are read too,
+  including the fallback copies under its configuration directory.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .servers import rsconnect_python_config_dir, write_private_json
+
+RSCONNECT_APP_STORE_VERSION = 1
+
+
+@dataclass
+class Deployment:
+    server_url: str
+    content_guid: str
+    content_url: str
+    dashboard_url: str
+    title: str
+    app_mode: str
+    server_name: str | None = None
+    content_id: str | None = None
+    bundle_id: str | None = None
+    mode: str | None = None
+    deployed_at: str | None = None
+    hide_input: str | None = None
+    entrypoint: str | None = None
+    extra_files: list[str] = field(default_factory=list)
+    source: str = "rsconnect_lab"
+
+    def public(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _sha1_name(path: str) -> str:
+    digest = hashlib.sha1(path.encode("utf-8")).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii").rstrip("=")
+
+
+def _read(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def rsconnect_record_paths(file: Path, env: dict[str, str] | None = None) -> list[Path]:
+    """Where rsconnect-python may have put the record of ``file``, primary first."""
+    config = rsconnect_python_config_dir(env)
+    made_up_module = file / (file.name + ".py")  # its notebook-deploy quirk, contract §7.2
+    return [
+        file.parent / "rsconnect-python" / f"{file.stem}.json",
+        config / "applications" / f"{_sha1_name(str(file))}.json",
+        config / "applications" / f"{_sha1_name(str(made_up_module))}.json",
+    ]
+
+
+class RecordStore:
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
+        self.dir = data_dir / "deployments"
+        self._env = env
+
+    def _own_path(self, file: Path) -> Path:
+        return self.dir / f"{_sha1_name(str(file))}.json"
+
+    def list(self, file: Path) -> list[Deployment]:
+        """Every known target of ``file``, ours first, newest first; rsconnect-python's added
+        when it points at content we have no record of."""
+        file = file.resolve()
+        own: list[Deployment] = []
+        data = _read(self._own_path(file))
+        if isinstance(data, dict):
+            for entry in data.get("deployments", []):
+                try:
+                    own.append(Deployment(**entry))
+                except TypeError:
+                    continue
+        own.sort(key=lambda d: d.deployed_at or "", reverse=True)
+        known = {(d.server_url, d.content_guid) for d in own}
+        for path in rsconnect_record_paths(file, self._env):
+            entries = _read(path)
+            if not isinstance(entries, dict):
+                continue
+            for server_url, entry in entries.items():
+                dep = _from_rsconnect(server_url, entry)
+                if dep and (dep.server_url, dep.content_guid) not in known:
+                    known.add((dep.server_url, dep.content_guid))
+                    own.append(dep)
+        return own
+
+    def save(self, file: Path, deployment: Deployment) -> None:
+        """Record a successful publish in both formats."""
+        file = file.resolve()
+        deployment.deployed_at = deployment.deployed_at or datetime.now(timezone.utc).isoformat()
+        path = self._own_path(file)
+        data = _read(path)
+        entries = data.get("deployments", []) if isinstance(data, dict) else []
+        entries = [
+            e
+            for e in entries
+            if not (e.get("server_url") == deployment.server_url and e.get("content_guid") == deployment.content_guid)
+        ]
+        entries.insert(0, deployment.public())
+        write_private_json(path, {"path": str(file), "deployments": entries})
+        self._save_rsconnect(file, deployment)
+
+    def _save_rsconnect(self, file: Path, deployment: Deployment) -> None:
+        record = {
+            "server_url": deployment.server_url,
+            "filename": str(file),
+            "app_url": deployment.content_url,
+            "app_id": deployment.content_id or "",
+            "app_guid": deployment.content_guid,
+            "title": deployment.title,
+            "app_mode": deployment.app_mode,
+            "app_store_version": RSCONNECT_APP_STORE_VERSION,
+        }
+        primary, fallback, _ = rsconnect_record_paths(file, self._env)
+        for target in (primary, fallback):
+            existing = _read(target)
+            entries = existing if isinstance(existing, dict) else {}
+            entries[deployment.server_url] = record
+            try:
+                _write_json(target, entries)
+                return
+            except OSError:
+                continue  # a read-only folder: rsconnect-python falls back the same way
+
+    def forget(self, file: Path, server_url: str, content_guid: str) -> None:
+        file = file.resolve()
+        path = self._own_path(file)
+        data = _read(path)
+        if isinstance(data, dict):
+            entries = [
+                e
+                for e in data.get("deployments", [])
+                if not (e.get("server_url") == server_url and e.get("content_guid") == content_guid)
+            ]
+            write_private_json(path, {"path": str(file), "deployments": entries})
+        # rsconnect-python's entry goes too when it names the same content.
+        for target in rsconnect_record_paths(file, self._env):
+            existing = _read(target)
+            if not isinstance(existing, dict):
+                continue
+            kept = {
+                url: e
+                for url, e in existing.items()
+                if not (
+                    isinstance(e, dict)
+                    and url.rstrip("/") == server_url.rstrip("/")
+                    and e.get("app_guid") == content_guid
+                )
+            }
+            if kept != existing:
+                with contextlib.suppress(OSError):
+                    _write_json(target, kept)
+
+
+def _write_json(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(data, indent=4) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _from_rsconnect(server_url: str, entry: Any) -> Deployment | None:
+    if not isinstance(entry, dict):
+        return None
+    guid = entry.get("app_guid")
+    if not guid:
+        return None
+    app_mode = entry.get("app_mode") or "unknown"
+    if app_mode == "nodejs-api":
+        app_mode = "nodejs"
+    url = str(entry.get("server_url") or server_url).rstrip("/")
+    return Deployment(
+        server_url=url,
+        content_guid=str(guid),
+        content_url=str(entry.get("app_url") or ""),
+        dashboard_url=f"{url}/connect/#/apps/{guid}",
+        title=str(entry.get("title") or ""),
+        app_mode=str(app_mode),
+        content_id=str(entry["app_id"]) if entry.get("app_id") not in (None, "") else None,
+        source="rsconnect-python",
+    )

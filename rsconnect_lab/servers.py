@@ -1,0 +1,319 @@
+"""Saved Connect servers and their API keys.
+
+Four sources, merged in this order (a later source never shadows an earlier name):
+admin presets (``c.RSConnectLab.servers``), servers saved from JupyterLab, the
+``CONNECT_SERVER``/``CONNECT_API_KEY`` environment pair, and rsconnect-python's
+``servers.json``. Only the saved ones can be changed from the browser.
+
+Keys stay on the server: :class:`Server` hides its key from ``repr`` and
+:meth:`Server.public` never includes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Literal
+
+Source = Literal["preset", "saved", "environment", "rsconnect-python", "embedded"]
+
+NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$")
+
+
+class ServerStoreError(Exception):
+    """A request to change the store that cannot be honoured; ``reason`` is machine-readable."""
+
+    def __init__(self, message: str, reason: str = "invalid_input", status: int = 400) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Server:
+    name: str
+    url: str
+    api_key: str = field(repr=False, default="")
+    insecure: bool = False
+    ca_cert: str | None = field(default=None, repr=False)
+    source: Source = "saved"
+    default: bool = False
+    username: str | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.source != "saved"
+
+    def public(self) -> dict[str, Any]:
+        """What the browser may see: everything except the key and the CA text."""
+        return {
+            "name": self.name,
+            "url": self.url,
+            "username": self.username,
+            "source": self.source,
+            "default": self.default,
+            "insecure": self.insecure,
+            "has_ca_cert": bool(self.ca_cert),
+            "read_only": self.read_only,
+        }
+
+
+def normalize_url(url: str) -> str:
+    """The server root as rsconnect-python stores it: scheme added, no ``/__api__``, no trailing slash."""
+    url = url.strip()
+    if not url:
+        raise ServerStoreError("Enter the Connect server's URL, for example https://connect.example.com.")
+    if url.startswith("//"):
+        url = "https:" + url
+    elif "://" not in url:
+        url = "https://" + url
+    scheme, _, rest = url.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest.strip("/"):
+        raise ServerStoreError(f"'{url}' is not an http:// or https:// URL.")
+    url = url.rstrip("/")
+    if url.endswith("/__api__"):
+        url = url[: -len("/__api__")]
+    return url.rstrip("/")
+
+
+def rsconnect_python_config_dir(env: Mapping[str, str] | None = None) -> Path:
+    """rsconnect-python's configuration directory (contract §7.1)."""
+    env = os.environ if env is None else env
+    home = Path(env.get("HOME", str(Path.home())))
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "rsconnect-python"
+    if sys.platform == "win32" and env.get("APPDATA"):
+        return Path(env["APPDATA"]) / "rsconnect-python"
+    if env.get("XDG_CONFIG_HOME"):
+        return Path(env["XDG_CONFIG_HOME"]) / "rsconnect-python"
+    return home / ".rsconnect-python"
+
+
+def write_private_json(path: Path, data: Any, indent: int = 2) -> None:
+    """Write JSON atomically, readable by the owner only, from the first byte on."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(data, f, indent=indent)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _read_json_object(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _from_entry(name: str, entry: Mapping[str, Any], source: Source) -> Server | None:
+    url = entry.get("url")
+    key = entry.get("api_key")
+    if not isinstance(url, str) or not isinstance(key, str) or not key:
+        return None  # shinyapps.io, OAuth and other entries we cannot use
+    try:
+        url = normalize_url(url)
+    except ServerStoreError:
+        return None
+    return Server(
+        name=str(entry.get("name") or name),
+        url=url,
+        api_key=key,
+        insecure=bool(entry.get("insecure", False)),
+        ca_cert=entry.get("ca_cert") or None,
+        source=source,
+        default=bool(entry.get("default", False)),
+        username=entry.get("username") if isinstance(entry.get("username"), str) else None,
+    )
+
+
+class ServerStore:
+    """Reads every source on each call (they are small files) so edits made elsewhere show up."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        presets: Iterable[Mapping[str, Any]] = (),
+        env: Mapping[str, str] | None = None,
+        rsconnect_dir: Path | None = None,
+        allowed_urls: Iterable[str] = (),
+        allow_insecure: bool = True,
+        ca_cert: str | None = None,
+    ) -> None:
+        self.path = data_dir / "servers.json"
+        self._env = os.environ if env is None else env
+        self._rsconnect_dir = rsconnect_dir
+        self._presets = [dict(p) for p in presets]
+        self._extra: list[Server] = []
+        self.allowed_urls = [normalize_url(u) for u in allowed_urls]
+        self.allow_insecure = allow_insecure
+        self.default_ca_cert = ca_cert
+
+    @property
+    def rsconnect_servers_path(self) -> Path:
+        base = self._rsconnect_dir or rsconnect_python_config_dir(self._env)
+        return base / "servers.json"
+
+    def add_runtime(self, server: Server) -> None:
+        """A server known only while this process runs (the embedded emulator)."""
+        self._extra = [s for s in self._extra if s.name != server.name] + [server]
+
+    # -- reading ---------------------------------------------------------------
+
+    def list(self) -> list[Server]:
+        found: list[Server] = []
+        names: set[str] = set()
+
+        def take(server: Server | None) -> None:
+            if server is not None and server.name not in names:
+                names.add(server.name)
+                found.append(self._with_admin_ca(server))
+
+        for preset in self._presets:
+            take(_from_entry(str(preset.get("name", "")), preset, "preset"))
+        for server in self._extra:
+            take(server)
+        for name, entry in _read_json_object(self.path).items():
+            if isinstance(entry, dict):
+                take(_from_entry(name, entry, "saved"))
+        env_url = self._env.get("CONNECT_SERVER")
+        env_key = self._env.get("CONNECT_API_KEY")
+        if env_url and env_key:
+            take(
+                _from_entry(
+                    "environment",
+                    {
+                        "url": env_url,
+                        "api_key": env_key,
+                        "insecure": self._env.get("CONNECT_INSECURE", "").lower()
+                        in ("1", "true", "yes"),
+                        "ca_cert": _read_ca_env(self._env.get("CONNECT_CA_CERTIFICATE")),
+                    },
+                    "environment",
+                )
+            )
+        for name, entry in _read_json_object(self.rsconnect_servers_path).items():
+            if isinstance(entry, dict):
+                take(_from_entry(name, entry, "rsconnect-python"))
+        return self._mark_default(found)
+
+    def get(self, name: str) -> Server:
+        for server in self.list():
+            if server.name == name:
+                return server
+        raise ServerStoreError(f"No Connect server named '{name}'.", "not_found", 404)
+
+    def default(self) -> Server | None:
+        servers = self.list()
+        return next((s for s in servers if s.default), servers[0] if servers else None)
+
+    def _with_admin_ca(self, server: Server) -> Server:
+        if self.default_ca_cert and not server.ca_cert:
+            return replace(server, ca_cert=self.default_ca_cert)
+        return server
+
+    @staticmethod
+    def _mark_default(servers: list[Server]) -> list[Server]:
+        chosen = next((s.name for s in servers if s.default), None)
+        if chosen is None and servers:
+            # The environment pair is the documented default when nothing is marked.
+            env = next((s.name for s in servers if s.source == "environment"), None)
+            chosen = env or servers[0].name
+        return [replace(s, default=(s.name == chosen)) for s in servers]
+
+    # -- validation ------------------------------------------------------------
+
+    def check_new(self, name: str, url: str, api_key: str, insecure: bool) -> tuple[str, str]:
+        """Validate a server the user wants to add; return (name, normalised url)."""
+        name = name.strip()
+        if not NAME_RE.match(name):
+            raise ServerStoreError(
+                "A server nickname is 1–64 letters, digits, spaces, dots, dashes or underscores."
+            )
+        url = normalize_url(url)
+        if not api_key.strip():
+            raise ServerStoreError("Enter an API key (Connect → your name → API Keys).")
+        if insecure and not self.allow_insecure:
+            raise ServerStoreError(
+                "Your administrator does not allow skipping TLS verification.", "forbidden", 403
+            )
+        if self.allowed_urls and url not in self.allowed_urls:
+            raise ServerStoreError(
+                f"Your administrator allows only these Connect servers: {', '.join(self.allowed_urls)}.",
+                "forbidden",
+                403,
+            )
+        if any(s.name == name for s in self.list()):
+            raise ServerStoreError(f"A server named '{name}' already exists.", "conflict", 409)
+        return name, url
+
+    # -- writing ---------------------------------------------------------------
+
+    def save(self, server: Server, *, also_rsconnect_python: bool = False) -> Server:
+        saved = _read_json_object(self.path)
+        saved[server.name] = {
+            "name": server.name,
+            "url": server.url,
+            "api_key": server.api_key,
+            "insecure": server.insecure,
+            "ca_cert": server.ca_cert,
+            "username": server.username,
+        }
+        write_private_json(self.path, saved)
+        if also_rsconnect_python:
+            self._save_rsconnect_python(server)
+        return replace(server, source="saved")
+
+    def _save_rsconnect_python(self, server: Server) -> None:
+        path = self.rsconnect_servers_path
+        existing = _read_json_object(path)
+        existing[server.name] = {
+            "name": server.name,
+            "url": server.url,
+            "api_key": server.api_key,
+            "insecure": server.insecure,
+            "ca_cert": server.ca_cert,
+        }
+        write_private_json(path, existing, indent=4)
+
+    def remove(self, name: str) -> None:
+        server = self.get(name)
+        if server.read_only:
+            raise ServerStoreError(
+                f"'{name}' comes from {server.source.replace('-', ' ')} settings and cannot be removed here.",
+                "read_only",
+                409,
+            )
+        saved = _read_json_object(self.path)
+        saved.pop(name, None)
+        write_private_json(self.path, saved)
+
+
+def _read_ca_env(value: str | None) -> str | None:
+    """CONNECT_CA_CERTIFICATE is a path; the store keeps PEM text like rsconnect-python does."""
+    if not value:
+        return None
+    if "-----BEGIN" in value:
+        return value
+    try:
+        return Path(value).read_text(encoding="utf-8")
+    except OSError:
+        return None

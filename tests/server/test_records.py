@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rsconnect_lab.records import Deployment, RecordStore, rsconnect_record_paths
+
+
+def _dep(guid: str, url: str = "http://127.0.0.1:3939") -> Deployment:
+    return Deployment(
+        server_url=url,
+        server_name="local",
+        content_guid=guid,
+        content_id="7",
+        content_url=f"{url}/content/{guid}/",
+        dashboard_url=f"{url}/connect/#/apps/{guid}",
+        title="Report",
+        app_mode="jupyter-static",
+        mode="source",
+    )
+
+
+def test_save_writes_both_formats(tmp_path: Path) -> None:
+    nb = tmp_path / "work" / "report.ipynb"
+    nb.parent.mkdir()
+    nb.write_text("{}")
+    env = {"HOME": str(tmp_path / "home")}
+    store = RecordStore(tmp_path / "data", env=env)
+    store.save(nb, _dep("g-1"))
+    rsc = json.loads((nb.parent / "rsconnect-python" / "report.json").read_text())
+    assert rsc == {
+        "http://127.0.0.1:3939": {
+            "server_url": "http://127.0.0.1:3939",
+            "filename": str(nb),
+            "app_url": "http://127.0.0.1:3939/content/g-1/",
+            "app_id": "7",
+            "app_guid": "g-1",
+            "title": "Report",
+            "app_mode": "jupyter-static",
+            "app_store_version": 1,
+        }
+    }
+    (listed,) = store.list(nb)
+    assert listed.content_guid == "g-1" and listed.source == "rsconnect_lab"
+
+
+def test_several_targets_newest_first(tmp_path: Path) -> None:
+    nb = tmp_path / "a.ipynb"
+    nb.write_text("{}")
+    store = RecordStore(tmp_path / "data", env={"HOME": str(tmp_path)})
+    store.save(nb, _dep("staging", "https://staging.example.com"))
+    store.save(nb, _dep("prod", "https://prod.example.com"))
+    store.save(nb, _dep("prod", "https://prod.example.com"))  # redeploy: still one entry
+    assert [d.content_guid for d in store.list(nb)] == ["prod", "staging"]
+    store.forget(nb, "https://prod.example.com", "prod")
+    assert [d.content_guid for d in store.list(nb)] == ["staging"]
+
+
+def test_reads_rsconnect_python_records_including_fallbacks(tmp_path: Path) -> None:
+    nb = tmp_path / "nb" / "analysis.ipynb"
+    nb.parent.mkdir()
+    nb.write_text("{}")
+    env = {"HOME": str(tmp_path / "home")}
+    primary, real_hash, made_up_hash = rsconnect_record_paths(nb, env)
+    assert primary == nb.parent / "rsconnect-python" / "analysis.json"
+    made_up_hash.parent.mkdir(parents=True)
+    made_up_hash.write_text(
+        json.dumps(
+            {
+                "https://c.example.com/": {
+                    "server_url": "https://c.example.com/",
+                    "filename": str(nb),
+                    "app_url": "https://c.example.com/content/25/",
+                    "app_id": 25,
+                    "app_guid": "abc-def",
+                    "title": "analysis",
+                    "app_mode": "jupyter-static",
+                    "app_store_version": 1,
+                }
+            }
+        )
+    )
+    store = RecordStore(tmp_path / "data", env=env)
+    (dep,) = store.list(nb)
+    assert dep.source == "rsconnect-python"
+    assert dep.server_url == "https://c.example.com"
+    assert dep.content_guid == "abc-def" and dep.content_id == "25"
+
+
+def test_read_only_folder_falls_back_to_config_dir(tmp_path: Path) -> None:
+    nb = tmp_path / "ro" / "x.ipynb"
+    nb.parent.mkdir()
+    nb.write_text("{}")
+    (nb.parent / "rsconnect-python").write_text("not a folder")  # makes the primary unwritable
+    env = {"HOME": str(tmp_path / "home")}
+    store = RecordStore(tmp_path / "data", env=env)
+    store.save(nb, _dep("g"))
+    _, fallback, _ = rsconnect_record_paths(nb, env)
+    assert "g" in fallback.read_text()

@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+
+import pytest
+
+from rsconnect_lab.servers import Server, ServerStore, ServerStoreError, normalize_url
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ServerStore:
+    return ServerStore(tmp_path / "data", env={"HOME": str(tmp_path / "home")})
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("https://connect.example.com/", "https://connect.example.com"),
+        ("https://connect.example.com/__api__", "https://connect.example.com"),
+        ("https://connect.example.com/__api__/", "https://connect.example.com"),
+        ("  https://host/rsc/ ", "https://host/rsc"),
+        ("connect.example.com", "https://connect.example.com"),
+        ("//connect.example.com", "https://connect.example.com"),
+        ("http://127.0.0.1:3939", "http://127.0.0.1:3939"),
+    ],
+)
+def test_normalize_url(given: str, expected: str) -> None:
+    assert normalize_url(given) == expected
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "ftp://x", "https://"])
+def test_normalize_url_refuses(bad: str) -> None:
+    with pytest.raises(ServerStoreError):
+        normalize_url(bad)
+
+
+def test_saved_file_is_private_and_key_never_public(store: ServerStore) -> None:
+    store.save(Server(name="prod", url="https://c.example.com", api_key="s3cret-key-value"))
+    mode = stat.S_IMODE(store.path.stat().st_mode)
+    assert mode == 0o600
+    listed = store.list()
+    assert [s.name for s in listed] == ["prod"]
+    assert "s3cret" not in json.dumps([s.public() for s in listed])
+    assert "s3cret" not in repr(listed)
+    assert listed[0].api_key == "s3cret-key-value"  # the server side keeps it
+
+
+def test_environment_server_is_read_only_default(tmp_path: Path) -> None:
+    store = ServerStore(
+        tmp_path,
+        env={"HOME": str(tmp_path), "CONNECT_SERVER": "https://env.example.com/", "CONNECT_API_KEY": "k"},
+    )
+    (server,) = store.list()
+    assert server.source == "environment" and server.read_only and server.default
+    assert server.url == "https://env.example.com"
+    with pytest.raises(ServerStoreError) as err:
+        store.remove("environment")
+    assert err.value.reason == "read_only"
+
+
+def test_reads_and_writes_rsconnect_python_store(tmp_path: Path) -> None:
+    cfg = tmp_path / "xdg" / "rsconnect-python"
+    cfg.mkdir(parents=True)
+    (cfg / "servers.json").write_text(
+        json.dumps(
+            {
+                "cli": {"name": "cli", "url": "https://cli.example.com/", "api_key": "abc", "insecure": False},
+                "shiny": {"name": "shiny", "url": "https://api.shinyapps.io", "token": "t", "secret": "s"},
+            }
+        )
+    )
+    env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
+    store = ServerStore(tmp_path / "data", env=env)
+    assert [(s.name, s.source) for s in store.list()] == [("cli", "rsconnect-python")]
+    store.save(Server(name="lab", url="https://lab.example.com", api_key="xyz"), also_rsconnect_python=True)
+    data = json.loads((cfg / "servers.json").read_text())
+    assert data["lab"] == {
+        "name": "lab",
+        "url": "https://lab.example.com",
+        "api_key": "xyz",
+        "insecure": False,
+        "ca_cert": None,
+    }
+    assert "shiny" in data  # other entries untouched
+    assert stat.S_IMODE((cfg / "servers.json").stat().st_mode) == 0o600
+
+
+def test_presets_and_admin_policy(tmp_path: Path) -> None:
+    store = ServerStore(
+        tmp_path,
+        env={"HOME": str(tmp_path)},
+        presets=[{"name": "corp", "url": "https://corp.example.com", "api_key": "k", "default": True}],
+        allowed_urls=["https://corp.example.com/"],
+        allow_insecure=False,
+        ca_cert="-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n",
+    )
+    (corp,) = store.list()
+    assert corp.source == "preset" and corp.default and corp.ca_cert
+    with pytest.raises(ServerStoreError) as err:
+        store.check_new("other", "https://other.example.com", "k", False)
+    assert err.value.reason == "forbidden"
+    with pytest.raises(ServerStoreError) as err:
+        store.check_new("x", "https://corp.example.com", "k", True)
+    assert err.value.reason == "forbidden"
+    with pytest.raises(ServerStoreError) as err:
+        store.check_new("corp", "https://corp.example.com", "k", False)
+    assert err.value.reason == "conflict"
+
+
+@pytest.mark.parametrize(("name", "key"), [("", "k"), ("../x", "k"), ("ok", " ")])
+def test_check_new_refuses_bad_input(store: ServerStore, name: str, key: str) -> None:
+    with pytest.raises(ServerStoreError):
+        store.check_new(name, "https://c.example.com", key, False)
+
+
+def test_remove(store: ServerStore) -> None:
+    store.save(Server(name="a", url="https://a.example.com", api_key="k"))
+    store.remove("a")
+    assert store.list() == []
+    with pytest.raises(ServerStoreError) as err:
+        store.remove("a")
+    assert err.value.status == 404
