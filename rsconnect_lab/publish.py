@@ -23,7 +23,7 @@ from .connect import ConnectClient
 from .connect.errors import ConnectError, NotFound
 from .paths import PathError, check_file, check_notebook, relative_to_root, resolve_in_root
 from .packaging import build_bundle, inspect_environment, resolve_interpreter, write_manifest
-from .plan import PublishPlan
+from .plan import PublishPlan, content_name_from_title, default_title
 from .records import Deployment, RecordStore
 from .servers import Server
 
@@ -137,17 +137,6 @@ class PublishJob:
             "created": self.created,
             "finished": self.finished,
         }
-
-
-def content_name_from_title(title: str) -> str:
-    """rsconnect-python's rule (contract §2.2): lowercase, keep [a-z0-9_ -], spaces to '_'."""
-    name = re.sub(r"[^A-Za-z0-9_ -]+", "", title.lower()).replace(" ", "_")
-    name = re.sub(r"_+", "_", name)[:64]
-    return name.rjust(3, "_")
-
-
-def default_title(path: Path) -> str:
-    return path.stem[:1024].rjust(3, "0")
 
 
 class JobManager:

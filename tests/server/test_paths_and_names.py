@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from rsconnect_lab.paths import PathError, check_notebook, resolve_in_root
-from rsconnect_lab.publish import content_name_from_title, default_title
+from rsconnect_lab.plan import content_name_from_title, default_title
 
 
 def test_resolve_inside_root(tmp_path: Path) -> None:

@@ -1,0 +1,189 @@
+"""Every route through jp_fetch, against the Connect emulator (no mocked HTTP)."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+
+from rsconnect_lab import __version__
+
+from .conftest import wait_for_job
+
+ROUTES = [
+    ("GET", "version"),
+    ("GET", "servers"),
+    ("POST", "servers"),
+    ("DELETE", "servers/x"),
+    ("GET", "servers/x/content"),
+    ("POST", "environment"),
+    ("POST", "manifest"),
+    ("POST", "publish"),
+    ("GET", "jobs/abc"),
+    ("DELETE", "jobs/abc"),
+    ("GET", "deployments?path=x.ipynb"),
+]
+
+
+async def test_every_route_requires_jupyter_auth(jp_serverapp: Any, jp_base_url: str, jp_http_port: int) -> None:
+    client = AsyncHTTPClient()
+    for method, route in ROUTES:
+        url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}rsconnect-lab/{route}"
+        with pytest.raises(HTTPClientError) as err:
+            await client.fetch(url, method=method, body="{}" if method == "POST" else None)
+        assert err.value.code == 403, (method, route, err.value.code)
+
+
+async def test_version(api: Any) -> None:
+    assert await api("GET", "version") == (200, {"version": __version__})
+
+
+async def test_add_server_verifies_and_never_returns_the_key(api: Any, emulator: Any, tmp_path: Path) -> None:
+    assert await api("GET", "servers") == (200, {"servers": []})
+    status, body = await api("POST", "servers", body={"name": "emu", "url": emulator.url + "/", "api_key": emulator.api_key})
+    assert status == 201, body
+    assert body["server"]["name"] == "emu"
+    assert body["server"]["url"] == emulator.url
+    assert body["server"]["username"]
+    status, listed = await api("GET", "servers")
+    assert [s["name"] for s in listed["servers"]] == ["emu"]
+    for payload in (body, listed):
+        assert emulator.api_key not in json.dumps(payload)
+    saved = tmp_path / "rsconnect_lab_data" / "servers.json"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert (await api("POST", "servers", body={"name": "emu", "url": emulator.url, "api_key": "k"}))[1][
+        "reason"
+    ] == "conflict"
+    assert (await api("DELETE", "servers", "emu"))[0] == 204
+    assert await api("GET", "servers") == (200, {"servers": []})
+
+
+@pytest.mark.parametrize(
+    ("url", "key", "status", "reason"),
+    [
+        ("http://127.0.0.1:9", "k", 502, "unreachable"),
+        ("http://unreachable.invalid", "k", 502, "unreachable"),
+        ("JUPYTER", "k", 502, "not_connect"),
+        ("EMULATOR", "wrong-key-000000", 400, "invalid_api_key"),
+        ("", "k", 400, "invalid_input"),
+        ("EMULATOR", "", 400, "invalid_input"),
+    ],
+)
+async def test_add_server_bad_input_saves_nothing(
+    api: Any, emulator: Any, jp_http_port: int, url: str, key: str, status: int, reason: str
+) -> None:
+    url = {"EMULATOR": emulator.url, "JUPYTER": f"http://127.0.0.1:{jp_http_port}"}.get(url, url)
+    got_status, body = await api("POST", "servers", body={"name": "bad", "url": url, "api_key": key})
+    assert (got_status, body["reason"]) == (status, reason), body
+    assert body["message"] and "Traceback" not in body["message"]
+    if key:
+        assert key not in body["message"]
+    assert await api("GET", "servers") == (200, {"servers": []})
+
+
+async def _add_emulator(api: Any, emulator: Any) -> None:
+    status, body = await api("POST", "servers", body={"name": "emu", "url": emulator.url, "api_key": emulator.api_key})
+    assert status == 201, body
+
+
+async def test_publish_refuses_bad_paths(api: Any, emulator: Any, jp_root_dir: Path) -> None:
+    await _add_emulator(api, emulator)
+    (jp_root_dir / "notes.txt").write_text("hello")
+    (jp_root_dir / "broken.ipynb").write_text("{not json")
+    cases = [
+        ("../outside.ipynb", 403, "forbidden_path"),
+        ("notes.txt", 400, "not_a_notebook"),
+        ("broken.ipynb", 400, "not_a_notebook"),
+        ("missing.ipynb", 404, "not_found"),
+    ]
+    for path, status, reason in cases:
+        got, body = await api("POST", "publish", body={"path": path, "server": "emu", "mode": "source"})
+        assert (got, body["reason"]) == (status, reason), (path, body)
+    got, body = await api("POST", "publish", body={"path": "x.ipynb", "server": "nope"})
+    assert (got, body["reason"]) == (404, "not_found")
+    got, body = await api("GET", "deployments", path="../../etc/passwd")
+    assert (got, body["reason"]) == (403, "forbidden_path")
+
+
+async def test_publish_with_source_end_to_end(api: Any, emulator: Any, notebook: Any, jp_root_dir: Path) -> None:
+    await _add_emulator(api, emulator)
+    path = notebook("e2e/with_source.ipynb", "print(6 * 7, 'marker-source')")
+    before = (jp_root_dir / path).read_bytes()
+    status, body = await api(
+        "POST", "publish", body={"path": path, "server": "emu", "mode": "source", "title": "With source e2e"}
+    )
+    assert status == 202, body
+    job = await wait_for_job(api, body["job"]["id"])
+    assert job["state"] == "succeeded", job["full_log"]
+    assert all(s["state"] == "done" for s in job["steps"]), job["steps"]
+    assert job["content_url"].startswith(emulator.url)
+    page = await AsyncHTTPClient().fetch(job["content_url"], headers={"Authorization": f"Key {emulator.api_key}"})
+    assert "42 marker-source" in page.body.decode()
+    assert (jp_root_dir / path).read_bytes() == before  # the notebook is only read
+    status, deps = await api("GET", "deployments", path=path)
+    (dep,) = deps["deployments"]
+    assert dep["content_guid"] == job["content_guid"] and dep["app_mode"] == "jupyter-static"
+    assert (jp_root_dir / "e2e" / "rsconnect-python" / "with_source.json").exists()
+
+    # Redeploy goes to the same content, found through the record.
+    status, body = await api("POST", "publish", body={"path": path, "server": "emu", "mode": "source", "title": "With source e2e"})
+    job2 = await wait_for_job(api, body["job"]["id"])
+    assert job2["state"] == "succeeded" and job2["content_guid"] == job["content_guid"]
+
+    # A mode change on that content is explained before anything is uploaded.
+    status, body = await api("POST", "publish", body={"path": path, "server": "emu", "mode": "static"})
+    assert (status, body["reason"]) == (409, "app_mode_change"), body
+
+
+async def test_publish_html_snapshot_title_clash(api: Any, emulator: Any, notebook: Any) -> None:
+    await _add_emulator(api, emulator)
+    first = notebook("clash/a.ipynb", "print('marker-static-a')")
+    second = notebook("clash/b.ipynb", "print('marker-static-b')")
+    title = "Clash snapshot"
+    status, body = await api("POST", "publish", body={"path": first, "server": "emu", "mode": "static", "title": title, "hide_input": "all"})
+    job = await wait_for_job(api, body["job"]["id"])
+    assert job["state"] == "succeeded", job["full_log"]
+    page = (await AsyncHTTPClient().fetch(job["content_url"], headers={"Authorization": f"Key {emulator.api_key}"})).body.decode()
+    assert "marker-static-a" in page
+    assert "print(" not in page  # input hidden
+
+    status, body = await api("POST", "publish", body={"path": second, "server": "emu", "mode": "static", "title": title})
+    assert (status, body["reason"]) == (409, "title_conflict"), body
+    (match,) = body["matches"]
+    assert match["guid"] == job["content_guid"]
+    status, body = await api("POST", "publish", body={"path": second, "server": "emu", "mode": "static", "title": title, "new": True})
+    job_new = await wait_for_job(api, body["job"]["id"])
+    assert job_new["state"] == "succeeded" and job_new["content_guid"] != job["content_guid"]
+
+
+async def test_failed_publish_names_the_step_and_writes_no_record(api: Any, emulator: Any, notebook: Any) -> None:
+    await _add_emulator(api, emulator)
+    path = notebook("fail/boom.ipynb", "raise RuntimeError('boom-on-purpose')")
+    status, body = await api("POST", "publish", body={"path": path, "server": "emu", "mode": "source", "title": "Broken on purpose"})
+    assert status == 202, body
+    job = await wait_for_job(api, body["job"]["id"])
+    assert job["state"] == "failed"
+    assert job["error"]["step"] == "deploy"
+    assert job["error"]["reason"] == "task_failed"
+    assert "boom-on-purpose" in "\n".join(job["full_log"])
+    assert (await api("GET", "deployments", path=path))[1] == {"deployments": []}
+
+
+async def test_environment_route(api: Any, notebook: Any, jp_root_dir: Path) -> None:
+    path = notebook("env/nb.ipynb")
+    (jp_root_dir / "env" / "requirements.txt").write_text("numpy==1.26.4\n")
+    status, env = await api("POST", "environment", body={"path": path})
+    assert status == 200, env
+    assert env["source"] == "requirements.txt"
+    assert env["packages"] == ["numpy==1.26.4"]
+    assert env["python_version"].count(".") == 2
+
+
+async def test_content_route(api: Any, emulator: Any) -> None:
+    await _add_emulator(api, emulator)
+    status, body = await api("GET", "servers", "emu", "content")
+    assert status == 200 and isinstance(body["content"], list)
