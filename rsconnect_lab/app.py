@@ -42,9 +42,9 @@ class RSConnectLab(ExtensionApp):
         Unicode(), help="When not empty, users may add only these Connect server URLs."
     ).tag(config=True)
 
-    allow_insecure = Bool(True, help="Whether users may turn off TLS verification for a server.").tag(
-        config=True
-    )
+    allow_insecure = Bool(
+        True, help="Whether users may turn off TLS verification for a server."
+    ).tag(config=True)
 
     ca_cert = Unicode(
         "", help="PEM text or path of a CA bundle used for every server that has none of its own."
@@ -59,7 +59,9 @@ class RSConnectLab(ExtensionApp):
         help="Start the project's Connect emulator inside this server and register it as 'local' (demo, tests).",
     ).tag(config=True)
 
-    embedded_emulator_data = Unicode(help="Data directory of the embedded emulator.").tag(config=True)
+    embedded_emulator_data = Unicode(help="Data directory of the embedded emulator.").tag(
+        config=True
+    )
 
     @default("data_dir")
     def _default_data_dir(self) -> str:

@@ -11,7 +11,9 @@ from .servers import Server
 
 def _identity(server: Server) -> str:
     # Hash rather than keep the key in a dict key that might be logged or shown in a repr.
-    raw = "\x00".join([server.name, server.url, server.api_key, str(server.insecure), server.ca_cert or ""])
+    raw = "\x00".join(
+        [server.name, server.url, server.api_key, str(server.insecure), server.ca_cert or ""]
+    )
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
@@ -28,7 +30,9 @@ class ClientPool:
                 return current[1]
             if current:  # the server's settings changed: the old session goes
                 await current[1].close()
-            client = ConnectClient(server.url, server.api_key, insecure=server.insecure, ca_cert=server.ca_cert)
+            client = ConnectClient(
+                server.url, server.api_key, insecure=server.insecure, ca_cert=server.ca_cert
+            )
             self._clients[server.name] = (ident, client)
             return client
 

@@ -24,5 +24,7 @@ async def list_user_content(client: ConnectClient) -> list[dict[str, Any]]:
     me = await client.me()
     items = await client.content.list(owner_guid=me.guid)
     rows = [{f: getattr(c, f, None) for f in _FIELDS} for c in items]
-    rows.sort(key=lambda r: r.get("last_deployed_time") or r.get("created_time") or "", reverse=True)
+    rows.sort(
+        key=lambda r: r.get("last_deployed_time") or r.get("created_time") or "", reverse=True
+    )
     return rows

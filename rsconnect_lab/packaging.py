@@ -50,6 +50,8 @@ async def build_bundle(plan: PublishPlan, env: Environment | None, interpreter: 
     return await make_bundle(_spec(plan, interpreter), env)
 
 
-async def write_manifest(plan: PublishPlan, env: Environment | None, *, overwrite: bool) -> list[str]:
+async def write_manifest(
+    plan: PublishPlan, env: Environment | None, *, overwrite: bool
+) -> list[str]:
     written = await _write_manifest(_spec(plan, interpreter=None), env, overwrite=overwrite)
     return [str(Path(p).relative_to(plan.root_dir)) for p in written]

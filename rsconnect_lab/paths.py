@@ -27,7 +27,9 @@ def resolve_in_root(root_dir: str | Path, api_path: str) -> Path:
     root = Path(root_dir).resolve()
     candidate = (root / api_path.strip().lstrip("/")).resolve()
     if candidate != root and root not in candidate.parents:
-        raise PathError(f"'{api_path}' is outside the Jupyter server's root directory.", "forbidden_path", 403)
+        raise PathError(
+            f"'{api_path}' is outside the Jupyter server's root directory.", "forbidden_path", 403
+        )
     return candidate
 
 
@@ -45,9 +47,14 @@ def _check_notebook(path: Path) -> None:
             data = json.load(f)
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise PathError(f"'{path.name}' is not a valid notebook: {exc}", "not_a_notebook") from None
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), list) or "nbformat" not in data:
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("cells"), list)
+        or "nbformat" not in data
+    ):
         raise PathError(
-            f"'{path.name}' is not a valid notebook: it has no 'cells' or 'nbformat'.", "not_a_notebook"
+            f"'{path.name}' is not a valid notebook: it has no 'cells' or 'nbformat'.",
+            "not_a_notebook",
         )
 
 
@@ -62,7 +69,8 @@ async def check_file(path: Path, suffixes: tuple[str, ...]) -> None:
             raise PathError(f"'{path.name}' does not exist.", "not_found", 404)
         if path.suffix not in suffixes:
             raise PathError(
-                f"'{path.name}' cannot be published: expected {' or '.join(suffixes)}.", "invalid_input"
+                f"'{path.name}' cannot be published: expected {' or '.join(suffixes)}.",
+                "invalid_input",
             )
 
     await asyncio.to_thread(check)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,13 +20,6 @@ class PublishPlan:
     extra_files: list[Path] = field(default_factory=list)
     entrypoint: str | None = None
     env_vars: dict[str, str] = field(default_factory=dict, repr=False)  # values are secrets
-
-
-def content_name_from_title(title: str) -> str:
-    """rsconnect-python's rule (contract §2.2): lowercase, keep [a-z0-9_ -], spaces to '_'."""
-    name = re.sub(r"[^A-Za-z0-9_ -]+", "", title.lower()).replace(" ", "_")
-    name = re.sub(r"_+", "_", name)[:64]
-    return name.rjust(3, "_")
 
 
 def default_title(path: Path) -> str:

@@ -21,9 +21,9 @@ from typing import Any, Literal
 
 from .connect import ConnectClient
 from .connect.errors import ConnectError, NotFound
-from .paths import PathError, check_file, check_notebook, relative_to_root, resolve_in_root
 from .packaging import build_bundle, inspect_environment, resolve_interpreter, write_manifest
-from .plan import PublishPlan, content_name_from_title, default_title
+from .paths import PathError, check_file, check_notebook, relative_to_root, resolve_in_root
+from .plan import PublishPlan, default_title
 from .records import Deployment, RecordStore
 from .servers import Server
 
@@ -196,13 +196,17 @@ class JobManager:
             extra_files.append(extra)
         env_vars = body.get("env_vars") or {}
         if not isinstance(env_vars, dict) or not all(
-            isinstance(k, str) and ENV_NAME_RE.match(k) and isinstance(v, str) for k, v in env_vars.items()
+            isinstance(k, str) and ENV_NAME_RE.match(k) and isinstance(v, str)
+            for k, v in env_vars.items()
         ):
             raise PublishError(
-                "Environment variables are names (letters, digits, '_') with text values.", "invalid_input"
+                "Environment variables are names (letters, digits, '_') with text values.",
+                "invalid_input",
             )
         entrypoint = body.get("entrypoint") or None
-        if entrypoint is not None and (not isinstance(entrypoint, str) or entrypoint.count(":") > 1):
+        if entrypoint is not None and (
+            not isinstance(entrypoint, str) or entrypoint.count(":") > 1
+        ):
             raise PublishError("An entrypoint is 'module' or 'module:object'.", "invalid_input")
         return PublishPlan(
             path=path,
@@ -234,7 +238,9 @@ class JobManager:
         job = PublishJob(plan=plan, server=server)
         self.jobs[job.id] = job
         self._by_path[plan.rel_path] = job
-        job.task = asyncio.create_task(self._run(job, client), name=f"rsconnect-lab-publish-{job.id}")
+        job.task = asyncio.create_task(
+            self._run(job, client), name=f"rsconnect-lab-publish-{job.id}"
+        )
         self._forget_old_jobs()
         return job
 
@@ -267,7 +273,9 @@ class JobManager:
 
     # -- choosing the target before anything is built --------------------------------
 
-    async def _choose_target(self, plan: PublishPlan, server: Server, client: ConnectClient) -> None:
+    async def _choose_target(
+        self, plan: PublishPlan, server: Server, client: ConnectClient
+    ) -> None:
         """Settle update-or-new up front so a clash or a mode change is explained before upload."""
         if plan.content_guid:
             content = await client.content.get(plan.content_guid)
@@ -309,7 +317,9 @@ class JobManager:
             )
 
     @staticmethod
-    def _check_mode(plan: PublishPlan, app_mode: str | None, bundle_id: str | None, title: str | None) -> None:
+    def _check_mode(
+        plan: PublishPlan, app_mode: str | None, bundle_id: str | None, title: str | None
+    ) -> None:
         if bundle_id and app_mode and app_mode not in ("unknown", plan.app_mode):
             raise PublishError(
                 f"'{title}' on Connect is {app_mode} content and cannot become {plan.app_mode}: "
@@ -321,7 +331,9 @@ class JobManager:
 
     # -- running -----------------------------------------------------------------
 
-    async def _step(self, job: PublishJob, step_id: str, work: Callable[[Step], Awaitable[Any]]) -> Any:
+    async def _step(
+        self, job: PublishJob, step_id: str, work: Callable[[Step], Awaitable[Any]]
+    ) -> Any:
         step = job.step(step_id)
         step.state = "running"
         try:
@@ -338,18 +350,26 @@ class JobManager:
     async def _run(self, job: PublishJob, client: ConnectClient) -> None:
         plan = job.plan
         job.state = "running"
-        job.say(f"Publishing {plan.rel_path} to {job.server.name} ({job.server.url}) as {plan.app_mode}")
+        job.say(
+            f"Publishing {plan.rel_path} to {job.server.name} ({job.server.url}) as {plan.app_mode}"
+        )
         bundle_path: Path | None = None
         try:
             interpreter = await resolve_interpreter(plan.path, self.serverapp)
-            env = await self._step(job, "environment", lambda s: self._environment(job, s, interpreter))
-            bundle = await self._step(job, "bundle", lambda s: self._bundle(job, s, env, interpreter))
+            env = await self._step(
+                job, "environment", lambda s: self._environment(job, s, interpreter)
+            )
+            bundle = await self._step(
+                job, "bundle", lambda s: self._bundle(job, s, env, interpreter)
+            )
             bundle_path = bundle.path
             content = await self._step(job, "content", lambda s: self._content(job, s, client))
             job.content_guid = content.guid
             job.content_url = content.content_url
             job.dashboard_url = content.dashboard_url
-            bundle_id = await self._step(job, "upload", lambda s: self._upload(job, s, client, bundle.path))
+            bundle_id = await self._step(
+                job, "upload", lambda s: self._upload(job, s, client, bundle.path)
+            )
             await self._step(job, "deploy", lambda s: self._deploy(job, s, client, bundle_id))
             await self._step(job, "verify", lambda s: self._verify(job, s, client))
             await asyncio.to_thread(
@@ -376,7 +396,11 @@ class JobManager:
         except asyncio.CancelledError:
             job.state = "cancelled"
             job.say("Cancelled.")
-            job.error = {"message": "The publish was cancelled.", "reason": "cancelled", "step": self._failed_step(job)}
+            job.error = {
+                "message": "The publish was cancelled.",
+                "reason": "cancelled",
+                "step": self._failed_step(job),
+            }
             for step in job.steps:
                 if step.state == "pending":
                     step.state = "cancelled"
@@ -392,9 +416,13 @@ class JobManager:
 
     @staticmethod
     def _failed_step(job: PublishJob) -> str | None:
-        return next((s.id for s in job.steps if s.state in ("failed", "cancelled", "running")), None)
+        return next(
+            (s.id for s in job.steps if s.state in ("failed", "cancelled", "running")), None
+        )
 
-    def _fail(self, job: PublishJob, message: str, reason: str, extra: dict[str, Any] | None = None) -> None:
+    def _fail(
+        self, job: PublishJob, message: str, reason: str, extra: dict[str, Any] | None = None
+    ) -> None:
         step = self._failed_step(job)
         label = next((s.label for s in job.steps if s.id == step), None)
         job.state = "failed"
@@ -413,7 +441,9 @@ class JobManager:
             job.say("HTML snapshot: the environment is not bundled")
             return None
         step.detail = f"Python {env.python_version}, {len(env.packages)} packages from {env.source}"
-        job.say(f"Python {env.python_version} ({env.python}); packages from {env.source}: {len(env.packages)}")
+        job.say(
+            f"Python {env.python_version} ({env.python}); packages from {env.source}: {len(env.packages)}"
+        )
         for warning in env.warnings:
             job.say(f"Warning: {warning}")
         return env
@@ -424,7 +454,9 @@ class JobManager:
         bundle = await build_bundle(job.plan, env, interpreter)
         files = bundle.manifest.get("files", {})
         step.detail = f"{_size(bundle.size)}, {len(files)} files"
-        job.say(f"Bundle: {_size(bundle.size)} ({', '.join(sorted(files)) or bundle.manifest['metadata'].get('primary_html', '')})")
+        job.say(
+            f"Bundle: {_size(bundle.size)} ({', '.join(sorted(files)) or bundle.manifest['metadata'].get('primary_html', '')})"
+        )
         return bundle
 
     async def _content(self, job: PublishJob, step: Step, client: ConnectClient) -> Any:
@@ -436,7 +468,7 @@ class JobManager:
             step.detail = f"updating '{content.title}'"
             job.say(f"Updating existing content {content.guid}")
         else:
-            name = await self._unique_name(client, content_name_from_title(plan.title))
+            name = await client.content.unique_name(plan.title)
             content = await client.content.create(name=name, title=plan.title)
             step.detail = f"created '{name}'"
             job.say(f"Created content {content.guid} named '{name}'")
@@ -445,43 +477,40 @@ class JobManager:
             job.say(f"Set environment variables: {', '.join(sorted(plan.env_vars))}")
         return content
 
-    @staticmethod
-    async def _unique_name(client: ConnectClient, base: str) -> str:
-        name, n = base, 0
-        while await client.content.list(name=name):
-            n += 1
-            suffix = str(n)
-            name = base[: 64 - len(suffix)] + suffix
-        return name
-
     async def _upload(self, job: PublishJob, step: Step, client: ConnectClient, path: Path) -> str:
-        def progress(sent: int, total: int) -> None:
-            step.progress = round(100 * sent / total, 1) if total else 100.0
-            step.detail = f"{step.progress:.0f}%"
-
-        bundle = await client.bundles.upload(job.content_guid or "", path, progress=progress)
+        step.progress = 0.0
+        bundle = await client.bundles.upload(job.content_guid or "", path)
         step.progress = 100.0
         job.say(f"Uploaded bundle {bundle.id}")
         return str(bundle.id)
 
-    async def _deploy(self, job: PublishJob, step: Step, client: ConnectClient, bundle_id: str) -> None:
+    async def _deploy(
+        self, job: PublishJob, step: Step, client: ConnectClient, bundle_id: str
+    ) -> None:
         task_id = await client.deploy(job.content_guid or "", bundle_id)
         step.detail = f"task {task_id}"
-        async for line in client.tasks.follow(task_id, logs_url=f"{job.dashboard_url}/logs" if job.dashboard_url else None):
+        logs_url = f"{job.dashboard_url.rstrip('/')}/logs" if job.dashboard_url else None
+        async for line in client.tasks.follow(
+            task_id, content_guid=job.content_guid, logs_url=logs_url
+        ):
             job.say(line)
 
     async def _verify(self, job: PublishJob, step: Step, client: ConnectClient) -> None:
-        status = await client.content_status(job.content_guid or "")
+        status = await client.probe(job.content_url or client.content_url(job.content_guid or ""))
         step.detail = f"HTTP {status}"
         if status >= 500:
             raise PublishError(
-                f"The content was deployed but answers HTTP {status}; see its logs.", "content_error", 502
+                f"The content was deployed but answers HTTP {status}; see its logs.",
+                "content_error",
+                502,
             )
 
     # -- environment and manifest for the interface --------------------------------
 
     async def describe_environment(self, api_path: str) -> dict[str, Any]:
-        plan = await self.plan({"path": api_path, "mode": "app" if api_path.endswith(".py") else "source"})
+        plan = await self.plan(
+            {"path": api_path, "mode": "app" if api_path.endswith(".py") else "source"}
+        )
         interpreter = await resolve_interpreter(plan.path, self.serverapp)
         env = await inspect_environment(plan, interpreter)
         assert env is not None

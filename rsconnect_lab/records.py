@@ -114,7 +114,10 @@ class RecordStore:
         entries = [
             e
             for e in entries
-            if not (e.get("server_url") == deployment.server_url and e.get("content_guid") == deployment.content_guid)
+            if not (
+                e.get("server_url") == deployment.server_url
+                and e.get("content_guid") == deployment.content_guid
+            )
         ]
         entries.insert(0, deployment.public())
         write_private_json(path, {"path": str(file), "deployments": entries})

@@ -69,7 +69,9 @@ def normalize_url(url: str) -> str:
     """The server root as rsconnect-python stores it: scheme added, no ``/__api__``, no trailing slash."""
     url = url.strip()
     if not url:
-        raise ServerStoreError("Enter the Connect server's URL, for example https://connect.example.com.")
+        raise ServerStoreError(
+            "Enter the Connect server's URL, for example https://connect.example.com."
+        )
     if url.startswith("//"):
         url = "https:" + url
     elif "://" not in url:

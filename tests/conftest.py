@@ -11,7 +11,7 @@ pytest_plugins = ("pytest_jupyter.jupyter_server",)
 
 
 @pytest.fixture(scope="session")
-def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator["object"]:
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """One Connect emulator for the whole run; tests use unique content names."""
     from rsconnect_lab.emulator import Emulator
 

@@ -73,8 +73,10 @@ class RSConnectLabHandler(APIHandler):
         elif error is not None and not isinstance(error, HTTPError):
             # A bug of ours: the details go to the server log, never to the browser.
             status = 500
-            body = {"message": "rsconnect_lab hit an internal error; see the Jupyter server log.",
-                    "reason": "internal"}
+            body = {
+                "message": "rsconnect_lab hit an internal error; see the Jupyter server log.",
+                "reason": "internal",
+            }
         else:
             super().write_error(status_code, **kwargs)
             return

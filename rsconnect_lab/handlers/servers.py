@@ -44,7 +44,9 @@ class ServersHandler(RSConnectLabHandler):
         username = getattr(user, "username", None)
         saved = self.store.save(
             Server(**{**server.__dict__, "username": username}),
-            also_rsconnect_python=bool(body.get("save_to_rsconnect_python", self.services["save_to_rsconnect_python"])),
+            also_rsconnect_python=bool(
+                body.get("save_to_rsconnect_python", self.services["save_to_rsconnect_python"])
+            ),
         )
         self.reply({"server": saved.public()}, status=201)
 

@@ -52,7 +52,11 @@ def notebook(jp_root_dir: Path) -> Callable[..., str]:
     def make(name: str = "report.ipynb", source: str = "print('hello from the notebook')") -> str:
         nb = nbformat.v4.new_notebook()
         nb.cells = [nbformat.v4.new_markdown_cell("# Report"), nbformat.v4.new_code_cell(source)]
-        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+        nb.metadata["kernelspec"] = {
+            "name": "python3",
+            "display_name": "Python 3",
+            "language": "python",
+        }
         path = Path(jp_root_dir) / name
         path.parent.mkdir(parents=True, exist_ok=True)
         nbformat.write(nb, path)
@@ -61,7 +65,9 @@ def notebook(jp_root_dir: Path) -> Callable[..., str]:
     return make
 
 
-async def wait_for_job(api: Callable[..., Awaitable[tuple[int, Any]]], job_id: str, timeout: float = 120) -> dict[str, Any]:
+async def wait_for_job(
+    api: Callable[..., Awaitable[tuple[int, Any]]], job_id: str, timeout: float = 120
+) -> dict[str, Any]:
     log: list[str] = []
     since = 0
     deadline = asyncio.get_running_loop().time() + timeout

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from rsconnect_lab.paths import PathError, check_notebook, resolve_in_root
-from rsconnect_lab.plan import content_name_from_title, default_title
+from rsconnect_lab.plan import default_title
 
 
 def test_resolve_inside_root(tmp_path: Path) -> None:
@@ -43,19 +43,6 @@ async def test_not_a_notebook(tmp_path: Path) -> None:
     with pytest.raises(PathError) as err:
         await check_notebook(tmp_path / "missing.ipynb")
     assert err.value.status == 404
-
-
-@pytest.mark.parametrize(
-    ("title", "name"),
-    [
-        ("My Report", "my_report"),
-        ("Sales   Q1 (draft)!", "sales_q1_draft"),
-        ("ab", "_ab"),
-        ("x" * 80, "x" * 64),
-    ],
-)
-def test_content_name_as_rsconnect_python(title: str, name: str) -> None:
-    assert content_name_from_title(title) == name
 
 
 def test_default_title() -> None:

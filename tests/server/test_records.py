@@ -61,7 +61,7 @@ def test_reads_rsconnect_python_records_including_fallbacks(tmp_path: Path) -> N
     nb.parent.mkdir()
     nb.write_text("{}")
     env = {"HOME": str(tmp_path / "home")}
-    primary, real_hash, made_up_hash = rsconnect_record_paths(nb, env)
+    primary, _real_hash, made_up_hash = rsconnect_record_paths(nb, env)
     assert primary == nb.parent / "rsconnect-python" / "analysis.json"
     made_up_hash.parent.mkdir(parents=True)
     made_up_hash.write_text(

@@ -29,7 +29,9 @@ ROUTES = [
 ]
 
 
-async def test_every_route_requires_jupyter_auth(jp_serverapp: Any, jp_base_url: str, jp_http_port: int) -> None:
+async def test_every_route_requires_jupyter_auth(
+    jp_serverapp: Any, jp_base_url: str, jp_http_port: int
+) -> None:
     client = AsyncHTTPClient()
     for method, route in ROUTES:
         url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}rsconnect-lab/{route}"
@@ -42,9 +44,15 @@ async def test_version(api: Any) -> None:
     assert await api("GET", "version") == (200, {"version": __version__})
 
 
-async def test_add_server_verifies_and_never_returns_the_key(api: Any, emulator: Any, tmp_path: Path) -> None:
+async def test_add_server_verifies_and_never_returns_the_key(
+    api: Any, emulator: Any, tmp_path: Path
+) -> None:
     assert await api("GET", "servers") == (200, {"servers": []})
-    status, body = await api("POST", "servers", body={"name": "emu", "url": emulator.url + "/", "api_key": emulator.api_key})
+    status, body = await api(
+        "POST",
+        "servers",
+        body={"name": "emu", "url": emulator.url + "/", "api_key": emulator.api_key},
+    )
     assert status == 201, body
     assert body["server"]["name"] == "emu"
     assert body["server"]["url"] == emulator.url
@@ -55,9 +63,9 @@ async def test_add_server_verifies_and_never_returns_the_key(api: Any, emulator:
         assert emulator.api_key not in json.dumps(payload)
     saved = tmp_path / "rsconnect_lab_data" / "servers.json"
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
-    assert (await api("POST", "servers", body={"name": "emu", "url": emulator.url, "api_key": "k"}))[1][
-        "reason"
-    ] == "conflict"
+    assert (
+        await api("POST", "servers", body={"name": "emu", "url": emulator.url, "api_key": "k"})
+    )[1]["reason"] == "conflict"
     assert (await api("DELETE", "servers", "emu"))[0] == 204
     assert await api("GET", "servers") == (200, {"servers": []})
 
@@ -77,7 +85,9 @@ async def test_add_server_bad_input_saves_nothing(
     api: Any, emulator: Any, jp_http_port: int, url: str, key: str, status: int, reason: str
 ) -> None:
     url = {"EMULATOR": emulator.url, "JUPYTER": f"http://127.0.0.1:{jp_http_port}"}.get(url, url)
-    got_status, body = await api("POST", "servers", body={"name": "bad", "url": url, "api_key": key})
+    got_status, body = await api(
+        "POST", "servers", body={"name": "bad", "url": url, "api_key": key}
+    )
     assert (got_status, body["reason"]) == (status, reason), body
     assert body["message"] and "Traceback" not in body["message"]
     if key:
@@ -86,7 +96,9 @@ async def test_add_server_bad_input_saves_nothing(
 
 
 async def _add_emulator(api: Any, emulator: Any) -> None:
-    status, body = await api("POST", "servers", body={"name": "emu", "url": emulator.url, "api_key": emulator.api_key})
+    status, body = await api(
+        "POST", "servers", body={"name": "emu", "url": emulator.url, "api_key": emulator.api_key}
+    )
     assert status == 201, body
 
 
@@ -101,7 +113,9 @@ async def test_publish_refuses_bad_paths(api: Any, emulator: Any, jp_root_dir: P
         ("missing.ipynb", 404, "not_found"),
     ]
     for path, status, reason in cases:
-        got, body = await api("POST", "publish", body={"path": path, "server": "emu", "mode": "source"})
+        got, body = await api(
+            "POST", "publish", body={"path": path, "server": "emu", "mode": "source"}
+        )
         assert (got, body["reason"]) == (status, reason), (path, body)
     got, body = await api("POST", "publish", body={"path": "x.ipynb", "server": "nope"})
     assert (got, body["reason"]) == (404, "not_found")
@@ -109,19 +123,25 @@ async def test_publish_refuses_bad_paths(api: Any, emulator: Any, jp_root_dir: P
     assert (got, body["reason"]) == (403, "forbidden_path")
 
 
-async def test_publish_with_source_end_to_end(api: Any, emulator: Any, notebook: Any, jp_root_dir: Path) -> None:
+async def test_publish_with_source_end_to_end(
+    api: Any, emulator: Any, notebook: Any, jp_root_dir: Path
+) -> None:
     await _add_emulator(api, emulator)
     path = notebook("e2e/with_source.ipynb", "print(6 * 7, 'marker-source')")
     before = (jp_root_dir / path).read_bytes()
     status, body = await api(
-        "POST", "publish", body={"path": path, "server": "emu", "mode": "source", "title": "With source e2e"}
+        "POST",
+        "publish",
+        body={"path": path, "server": "emu", "mode": "source", "title": "With source e2e"},
     )
     assert status == 202, body
     job = await wait_for_job(api, body["job"]["id"])
     assert job["state"] == "succeeded", job["full_log"]
     assert all(s["state"] == "done" for s in job["steps"]), job["steps"]
     assert job["content_url"].startswith(emulator.url)
-    page = await AsyncHTTPClient().fetch(job["content_url"], headers={"Authorization": f"Key {emulator.api_key}"})
+    page = await AsyncHTTPClient().fetch(
+        job["content_url"], headers={"Authorization": f"Key {emulator.api_key}"}
+    )
     assert "42 marker-source" in page.body.decode()
     assert (jp_root_dir / path).read_bytes() == before  # the notebook is only read
     status, deps = await api("GET", "deployments", path=path)
@@ -130,12 +150,18 @@ async def test_publish_with_source_end_to_end(api: Any, emulator: Any, notebook:
     assert (jp_root_dir / "e2e" / "rsconnect-python" / "with_source.json").exists()
 
     # Redeploy goes to the same content, found through the record.
-    status, body = await api("POST", "publish", body={"path": path, "server": "emu", "mode": "source", "title": "With source e2e"})
+    status, body = await api(
+        "POST",
+        "publish",
+        body={"path": path, "server": "emu", "mode": "source", "title": "With source e2e"},
+    )
     job2 = await wait_for_job(api, body["job"]["id"])
     assert job2["state"] == "succeeded" and job2["content_guid"] == job["content_guid"]
 
     # A mode change on that content is explained before anything is uploaded.
-    status, body = await api("POST", "publish", body={"path": path, "server": "emu", "mode": "static"})
+    status, body = await api(
+        "POST", "publish", body={"path": path, "server": "emu", "mode": "static"}
+    )
     assert (status, body["reason"]) == (409, "app_mode_change"), body
 
 
@@ -144,26 +170,52 @@ async def test_publish_html_snapshot_title_clash(api: Any, emulator: Any, notebo
     first = notebook("clash/a.ipynb", "print('marker-static-a')")
     second = notebook("clash/b.ipynb", "print('marker-static-b')")
     title = "Clash snapshot"
-    status, body = await api("POST", "publish", body={"path": first, "server": "emu", "mode": "static", "title": title, "hide_input": "all"})
+    status, body = await api(
+        "POST",
+        "publish",
+        body={
+            "path": first,
+            "server": "emu",
+            "mode": "static",
+            "title": title,
+            "hide_input": "all",
+        },
+    )
     job = await wait_for_job(api, body["job"]["id"])
     assert job["state"] == "succeeded", job["full_log"]
-    page = (await AsyncHTTPClient().fetch(job["content_url"], headers={"Authorization": f"Key {emulator.api_key}"})).body.decode()
+    page = (
+        await AsyncHTTPClient().fetch(
+            job["content_url"], headers={"Authorization": f"Key {emulator.api_key}"}
+        )
+    ).body.decode()
     assert "marker-static-a" in page
     assert "print(" not in page  # input hidden
 
-    status, body = await api("POST", "publish", body={"path": second, "server": "emu", "mode": "static", "title": title})
+    status, body = await api(
+        "POST", "publish", body={"path": second, "server": "emu", "mode": "static", "title": title}
+    )
     assert (status, body["reason"]) == (409, "title_conflict"), body
     (match,) = body["matches"]
     assert match["guid"] == job["content_guid"]
-    status, body = await api("POST", "publish", body={"path": second, "server": "emu", "mode": "static", "title": title, "new": True})
+    status, body = await api(
+        "POST",
+        "publish",
+        body={"path": second, "server": "emu", "mode": "static", "title": title, "new": True},
+    )
     job_new = await wait_for_job(api, body["job"]["id"])
     assert job_new["state"] == "succeeded" and job_new["content_guid"] != job["content_guid"]
 
 
-async def test_failed_publish_names_the_step_and_writes_no_record(api: Any, emulator: Any, notebook: Any) -> None:
+async def test_failed_publish_names_the_step_and_writes_no_record(
+    api: Any, emulator: Any, notebook: Any
+) -> None:
     await _add_emulator(api, emulator)
     path = notebook("fail/boom.ipynb", "raise RuntimeError('boom-on-purpose')")
-    status, body = await api("POST", "publish", body={"path": path, "server": "emu", "mode": "source", "title": "Broken on purpose"})
+    status, body = await api(
+        "POST",
+        "publish",
+        body={"path": path, "server": "emu", "mode": "source", "title": "Broken on purpose"},
+    )
     assert status == 202, body
     job = await wait_for_job(api, body["job"]["id"])
     assert job["state"] == "failed"

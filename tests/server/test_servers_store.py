@@ -50,7 +50,11 @@ def test_saved_file_is_private_and_key_never_public(store: ServerStore) -> None:
 def test_environment_server_is_read_only_default(tmp_path: Path) -> None:
     store = ServerStore(
         tmp_path,
-        env={"HOME": str(tmp_path), "CONNECT_SERVER": "https://env.example.com/", "CONNECT_API_KEY": "k"},
+        env={
+            "HOME": str(tmp_path),
+            "CONNECT_SERVER": "https://env.example.com/",
+            "CONNECT_API_KEY": "k",
+        },
     )
     (server,) = store.list()
     assert server.source == "environment" and server.read_only and server.default
@@ -66,15 +70,27 @@ def test_reads_and_writes_rsconnect_python_store(tmp_path: Path) -> None:
     (cfg / "servers.json").write_text(
         json.dumps(
             {
-                "cli": {"name": "cli", "url": "https://cli.example.com/", "api_key": "abc", "insecure": False},
-                "shiny": {"name": "shiny", "url": "https://api.shinyapps.io", "token": "t", "secret": "s"},
+                "cli": {
+                    "name": "cli",
+                    "url": "https://cli.example.com/",
+                    "api_key": "abc",
+                    "insecure": False,
+                },
+                "shiny": {
+                    "name": "shiny",
+                    "url": "https://api.shinyapps.io",
+                    "token": "t",
+                    "secret": "s",
+                },
             }
         )
     )
     env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
     store = ServerStore(tmp_path / "data", env=env)
     assert [(s.name, s.source) for s in store.list()] == [("cli", "rsconnect-python")]
-    store.save(Server(name="lab", url="https://lab.example.com", api_key="xyz"), also_rsconnect_python=True)
+    store.save(
+        Server(name="lab", url="https://lab.example.com", api_key="xyz"), also_rsconnect_python=True
+    )
     data = json.loads((cfg / "servers.json").read_text())
     assert data["lab"] == {
         "name": "lab",
@@ -91,7 +107,9 @@ def test_presets_and_admin_policy(tmp_path: Path) -> None:
     store = ServerStore(
         tmp_path,
         env={"HOME": str(tmp_path)},
-        presets=[{"name": "corp", "url": "https://corp.example.com", "api_key": "k", "default": True}],
+        presets=[
+            {"name": "corp", "url": "https://corp.example.com", "api_key": "k", "default": True}
+        ],
         allowed_urls=["https://corp.example.com/"],
         allow_insecure=False,
         ca_cert="-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n",
