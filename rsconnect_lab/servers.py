@@ -180,7 +180,7 @@ class ServerStore:
 
     # -- reading ---------------------------------------------------------------
 
-    def list(self) -> list[Server]:
+    def all(self) -> list[Server]:
         found: list[Server] = []
         names: set[str] = set()
 
@@ -218,13 +218,13 @@ class ServerStore:
         return self._mark_default(found)
 
     def get(self, name: str) -> Server:
-        for server in self.list():
+        for server in self.all():
             if server.name == name:
                 return server
         raise ServerStoreError(f"No Connect server named '{name}'.", "not_found", 404)
 
     def default(self) -> Server | None:
-        servers = self.list()
+        servers = self.all()
         return next((s for s in servers if s.default), servers[0] if servers else None)
 
     def _with_admin_ca(self, server: Server) -> Server:
@@ -263,7 +263,7 @@ class ServerStore:
                 "forbidden",
                 403,
             )
-        if any(s.name == name for s in self.list()):
+        if any(s.name == name for s in self.all()):
             raise ServerStoreError(f"A server named '{name}' already exists.", "conflict", 409)
         return name, url
 

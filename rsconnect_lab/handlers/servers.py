@@ -16,7 +16,7 @@ class ServersHandler(RSConnectLabHandler):
 
     @web.authenticated
     def get(self) -> None:
-        self.reply({"servers": [s.public() for s in self.store.list()]})
+        self.reply({"servers": [s.public() for s in self.store.all()]})
 
     @web.authenticated
     async def post(self) -> None:

@@ -40,7 +40,7 @@ def test_saved_file_is_private_and_key_never_public(store: ServerStore) -> None:
     store.save(Server(name="prod", url="https://c.example.com", api_key="s3cret-key-value"))
     mode = stat.S_IMODE(store.path.stat().st_mode)
     assert mode == 0o600
-    listed = store.list()
+    listed = store.all()
     assert [s.name for s in listed] == ["prod"]
     assert "s3cret" not in json.dumps([s.public() for s in listed])
     assert "s3cret" not in repr(listed)
@@ -56,7 +56,7 @@ def test_environment_server_is_read_only_default(tmp_path: Path) -> None:
             "CONNECT_API_KEY": "k",
         },
     )
-    (server,) = store.list()
+    (server,) = store.all()
     assert server.source == "environment" and server.read_only and server.default
     assert server.url == "https://env.example.com"
     with pytest.raises(ServerStoreError) as err:
@@ -87,7 +87,7 @@ def test_reads_and_writes_rsconnect_python_store(tmp_path: Path) -> None:
     )
     env = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "xdg")}
     store = ServerStore(tmp_path / "data", env=env)
-    assert [(s.name, s.source) for s in store.list()] == [("cli", "rsconnect-python")]
+    assert [(s.name, s.source) for s in store.all()] == [("cli", "rsconnect-python")]
     store.save(
         Server(name="lab", url="https://lab.example.com", api_key="xyz"), also_rsconnect_python=True
     )
@@ -114,7 +114,7 @@ def test_presets_and_admin_policy(tmp_path: Path) -> None:
         allow_insecure=False,
         ca_cert="-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n",
     )
-    (corp,) = store.list()
+    (corp,) = store.all()
     assert corp.source == "preset" and corp.default and corp.ca_cert
     with pytest.raises(ServerStoreError) as err:
         store.check_new("other", "https://other.example.com", "k", False)
@@ -136,7 +136,7 @@ def test_check_new_refuses_bad_input(store: ServerStore, name: str, key: str) ->
 def test_remove(store: ServerStore) -> None:
     store.save(Server(name="a", url="https://a.example.com", api_key="k"))
     store.remove("a")
-    assert store.list() == []
+    assert store.all() == []
     with pytest.raises(ServerStoreError) as err:
         store.remove("a")
     assert err.value.status == 404
