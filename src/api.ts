@@ -1,0 +1,323 @@
+/**
+ * The one place that talks to the rsconnect_lab server extension.
+ *
+ * Every route of the REST API (docs/ARCHITECTURE.md) has a typed wrapper here, so
+ * views and the model never build URLs. Errors come back as `ApiError`, carrying the
+ * server's `message` and machine `reason`.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** The URL prefix of the server extension, under Jupyter's base URL. */
+export const API_NAMESPACE = 'rsconnect-lab';
+
+/** Where a server entry comes from. */
+export type ServerSource =
+  | 'saved'
+  | 'environment'
+  | 'rsconnect-python'
+  | 'preset';
+
+/** A Connect server as listed by `GET servers` (never with its key). */
+export interface IServer {
+  name: string;
+  url: string;
+  username?: string | null;
+  source: ServerSource;
+  default?: boolean;
+  insecure?: boolean;
+}
+
+/** The body of `POST servers`: the only request that carries an API key. */
+export interface IAddServerRequest {
+  name: string;
+  url: string;
+  api_key: string;
+  insecure?: boolean;
+  ca_cert?: string;
+}
+
+/** Publish modes of the REST API. */
+export type PublishMode = 'static' | 'source' | 'voila' | 'app';
+
+/** The body of `POST publish`. */
+export interface IPublishRequest {
+  path: string;
+  server: string;
+  mode: PublishMode;
+  title: string;
+  content_guid?: string;
+  new?: boolean;
+  hide_input?: boolean;
+  extra_files?: string[];
+  entrypoint?: string;
+  app_mode?: string;
+}
+
+/** A publish job's state; the last three are final. */
+export type JobState =
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled';
+
+/** States after which a job never changes again. */
+export const FINAL_STATES: ReadonlyArray<JobState> = [
+  'succeeded',
+  'failed',
+  'cancelled'
+];
+
+/** Whether a job state is final. */
+export function isFinal(state: JobState): boolean {
+  return FINAL_STATES.includes(state);
+}
+
+/** Why a job failed. */
+export interface IJobError {
+  message: string;
+  reason?: string | null;
+  step?: string | null;
+}
+
+/** A publish job as returned by `GET jobs/{id}?since=N`. */
+export interface IJob {
+  id: string;
+  path: string;
+  server: string;
+  state: JobState;
+  step?: string | null;
+  /** Log lines from `since` on (the model keeps the whole log). */
+  log: string[];
+  log_length: number;
+  content_url?: string | null;
+  dashboard_url?: string | null;
+  error?: IJobError | null;
+  /** Any further fields the server sends (progress, steps, ...). */
+  [key: string]: unknown;
+}
+
+/** The environment a notebook will be published with (`POST environment`). */
+export interface IEnvironment {
+  python?: string;
+  python_version?: string;
+  pip_version?: string;
+  source?: string;
+  packages?: string[];
+  warnings?: string[];
+  [key: string]: unknown;
+}
+
+/** A deployment record of a file (`GET deployments?path=`). */
+export interface IDeployment {
+  server: string;
+  server_url?: string;
+  content_guid?: string;
+  title?: string;
+  mode?: string;
+  app_mode?: string;
+  content_url?: string;
+  dashboard_url?: string;
+  deployed_at?: string | number;
+  [key: string]: unknown;
+}
+
+/** A content item of the user on a server (`GET servers/{name}/content`). */
+export interface IContentItem {
+  guid: string;
+  name?: string;
+  title?: string | null;
+  app_mode?: string;
+  content_url?: string;
+  dashboard_url?: string;
+  [key: string]: unknown;
+}
+
+/** The answer of `POST manifest`. */
+export interface IManifestResult {
+  path?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * An error answered by the server extension (or a network failure).
+ *
+ * `message` is the server's human-readable message, `reason` its machine reason
+ * (`invalid_api_key`, `unreachable`, `conflict`, ... or `network` when the request
+ * never got an answer), `status` the HTTP status (0 for network errors).
+ */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly reason: string;
+  /** The whole JSON body of the error answer, for fields beyond message/reason. */
+  readonly body: Record<string, unknown>;
+
+  constructor(
+    message: string,
+    options: {
+      status?: number;
+      reason?: string;
+      body?: Record<string, unknown>;
+    } = {}
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = options.status ?? 0;
+    this.reason = options.reason ?? 'unknown';
+    this.body = options.body ?? {};
+  }
+}
+
+/**
+ * Call a route of the server extension and decode its JSON answer.
+ *
+ * @param endPoint - the route below `rsconnect-lab/` (may include a query string)
+ * @param init - method and body
+ */
+export async function requestAPI<T>(
+  endPoint = '',
+  init: RequestInit = {}
+): Promise<T> {
+  const settings = ServerConnection.makeSettings();
+  const url = URLExt.join(settings.baseUrl, API_NAMESPACE, endPoint);
+
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new ApiError(
+      `Could not reach the Jupyter server: ${(error as Error).message ?? error}`,
+      { reason: 'network' }
+    );
+  }
+
+  const text = await response.text();
+  let data: unknown = null;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+
+  if (!response.ok) {
+    const body =
+      data !== null && typeof data === 'object'
+        ? (data as Record<string, unknown>)
+        : {};
+    const message =
+      typeof body.message === 'string' && body.message
+        ? body.message
+        : typeof data === 'string' && data && !data.startsWith('<')
+          ? data
+          : `${response.status} ${response.statusText}`.trim();
+    const reason =
+      typeof body.reason === 'string' && body.reason
+        ? body.reason
+        : response.status === 404
+          ? 'not_found'
+          : 'http_error';
+    throw new ApiError(message, { status: response.status, reason, body });
+  }
+  return data as T;
+}
+
+function post(body: unknown): RequestInit {
+  return { method: 'POST', body: JSON.stringify(body) };
+}
+
+/** `GET version`: the server extension's version. */
+export async function getVersion(): Promise<string> {
+  const data = await requestAPI<{ version: string }>('version');
+  return data.version;
+}
+
+/** `GET servers`. */
+export async function listServers(): Promise<IServer[]> {
+  const data = await requestAPI<{ servers: IServer[] }>('servers');
+  return data.servers ?? [];
+}
+
+/** `POST servers`: verified by the server extension before it is saved. */
+export async function addServer(request: IAddServerRequest): Promise<IServer> {
+  const data = await requestAPI<{ server: IServer }>('servers', post(request));
+  return data.server;
+}
+
+/** `DELETE servers/{name}`. */
+export async function removeServer(name: string): Promise<void> {
+  await requestAPI<void>(`servers/${encodeURIComponent(name)}`, {
+    method: 'DELETE'
+  });
+}
+
+/** `GET servers/{name}/content`: the user's content on a server. */
+export async function listContent(server: string): Promise<IContentItem[]> {
+  const data = await requestAPI<{ content: IContentItem[] }>(
+    `servers/${encodeURIComponent(server)}/content`
+  );
+  return data.content ?? [];
+}
+
+/** `POST environment`: what a file would be published with. */
+export async function inspectEnvironment(path: string): Promise<IEnvironment> {
+  return requestAPI<IEnvironment>('environment', post({ path }));
+}
+
+/**
+ * `POST publish`: start a publish job; answers with its id.
+ *
+ * The server answers `202 {"job": ...}` where `job` is the job (or only its id).
+ */
+export async function startPublish(request: IPublishRequest): Promise<IJob> {
+  const data = await requestAPI<{ job: IJob | string }>(
+    'publish',
+    post(request)
+  );
+  const job = data.job;
+  if (typeof job === 'string') {
+    return {
+      id: job,
+      path: request.path,
+      server: request.server,
+      state: 'queued',
+      step: null,
+      log: [],
+      log_length: 0
+    };
+  }
+  return { ...job, log: job.log ?? [], log_length: job.log_length ?? 0 };
+}
+
+/** `GET jobs/{id}?since=N`: the job, with log lines from N on. */
+export async function getJob(id: string, since = 0): Promise<IJob> {
+  const job = await requestAPI<IJob>(
+    `jobs/${encodeURIComponent(id)}?since=${since}`
+  );
+  return { ...job, log: job.log ?? [] };
+}
+
+/** `DELETE jobs/{id}`: cancel a job. */
+export async function cancelJob(id: string): Promise<void> {
+  await requestAPI<void>(`jobs/${encodeURIComponent(id)}`, {
+    method: 'DELETE'
+  });
+}
+
+/** `GET deployments?path=`: deployment records of a file. */
+export async function listDeployments(path: string): Promise<IDeployment[]> {
+  const data = await requestAPI<{ deployments: IDeployment[] }>(
+    `deployments?path=${encodeURIComponent(path)}`
+  );
+  return data.deployments ?? [];
+}
+
+/** `POST manifest`: write manifest.json beside a file, for git-backed publishing. */
+export async function writeManifest(
+  path: string,
+  overwrite = false
+): Promise<IManifestResult> {
+  return requestAPI<IManifestResult>('manifest', post({ path, overwrite }));
+}

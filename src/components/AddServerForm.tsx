@@ -1,0 +1,147 @@
+import { Notification } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { useEffect, useRef, useState } from 'react';
+
+import { ApiError } from '../api';
+import { ConnectModel } from '../model';
+import { ErrorMessage } from './ErrorMessage';
+
+/** A nickname from a URL's host, for when the user leaves it empty. */
+export function nicknameFromUrl(url: string): string {
+  try {
+    const withScheme = /^[a-z]+:\/\//i.test(url) ? url : `https://${url}`;
+    return new URL(withScheme).hostname.split('.')[0] || url;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * The form that adds a Connect server: URL, nickname and API key. The server
+ * extension verifies them against Connect before saving; its specific error
+ * (unreachable, not Connect, wrong key, ...) is shown here and nothing is saved.
+ */
+export function AddServerForm(props: {
+  model: ConnectModel;
+  trans: TranslationBundle;
+  onClose: () => void;
+}): JSX.Element {
+  const { model, trans, onClose } = props;
+  const [url, setUrl] = useState('');
+  const [name, setName] = useState('');
+  const [apiKey, setApiKey] = useState('');
+  const [insecure, setInsecure] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | Error | null>(null);
+  const urlRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    urlRef.current?.focus();
+  }, []);
+
+  const onSubmit = async (event: React.FormEvent): Promise<void> => {
+    event.preventDefault();
+    const cleanUrl = url.trim();
+    const nickname = name.trim() || nicknameFromUrl(cleanUrl);
+    setBusy(true);
+    setError(null);
+    try {
+      const server = await model.addServer({
+        name: nickname,
+        url: cleanUrl,
+        api_key: apiKey.trim(),
+        insecure
+      });
+      setApiKey('');
+      Notification.success(
+        trans.__('Added Connect server %1 (%2).', server.name, server.url),
+        { autoClose: 5000 }
+      );
+      onClose();
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form
+      className="jp-RSConnect-addServer"
+      aria-label={trans.__('Add a Connect server')}
+      onSubmit={onSubmit}
+      onKeyDown={event => {
+        if (event.key === 'Escape' && !busy) {
+          onClose();
+        }
+      }}
+    >
+      <label className="jp-RSConnect-field">
+        <span>{trans.__('Server URL')}</span>
+        <input
+          ref={urlRef}
+          className="jp-mod-styled"
+          name="url"
+          type="url"
+          required
+          placeholder="https://connect.example.com/"
+          value={url}
+          onChange={event => setUrl(event.target.value)}
+        />
+      </label>
+      <label className="jp-RSConnect-field">
+        <span>{trans.__('Nickname')}</span>
+        <input
+          className="jp-mod-styled"
+          name="name"
+          type="text"
+          placeholder={
+            url ? nicknameFromUrl(url.trim()) : trans.__('from the URL')
+          }
+          value={name}
+          onChange={event => setName(event.target.value)}
+        />
+      </label>
+      <label className="jp-RSConnect-field">
+        <span>{trans.__('API key')}</span>
+        <input
+          className="jp-mod-styled"
+          name="api_key"
+          type="password"
+          autoComplete="off"
+          required
+          value={apiKey}
+          onChange={event => setApiKey(event.target.value)}
+        />
+      </label>
+      <label className="jp-RSConnect-check">
+        <input
+          type="checkbox"
+          name="insecure"
+          checked={insecure}
+          onChange={event => setInsecure(event.target.checked)}
+        />
+        <span>{trans.__('Skip TLS certificate verification')}</span>
+      </label>
+      <ErrorMessage error={error} trans={trans} />
+      <div className="jp-RSConnect-buttons">
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-reject"
+          onClick={onClose}
+          disabled={busy}
+        >
+          {trans.__('Cancel')}
+        </button>
+        <button
+          type="submit"
+          className="jp-Button jp-mod-styled jp-mod-accept"
+          disabled={busy || !url.trim() || !apiKey.trim()}
+        >
+          {busy ? trans.__('Verifying…') : trans.__('Verify and save')}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,63 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { ApiError } from '../api';
+
+/** A hint for the user, by the server's machine `reason`. */
+export function reasonHint(
+  reason: string,
+  trans: TranslationBundle
+): string | null {
+  switch (reason) {
+    case 'invalid_api_key':
+      return trans.__(
+        'Check the API key: create one in Connect from your user menu, under API Keys.'
+      );
+    case 'unreachable':
+      return trans.__(
+        'Check the URL, and that the Jupyter server can reach it (proxy, VPN, firewall).'
+      );
+    case 'not_connect':
+      return trans.__(
+        'The URL answers, but not as Posit Connect: use the server root, such as https://connect.example.com/.'
+      );
+    case 'tls':
+      return trans.__(
+        'The TLS certificate could not be verified: ask your administrator for the CA bundle.'
+      );
+    case 'permission':
+      return trans.__(
+        'Your Connect account is not allowed to do this: publishing needs the publisher role.'
+      );
+    case 'network':
+      return trans.__(
+        'The Jupyter server did not answer: is it still running?'
+      );
+    default:
+      return null;
+  }
+}
+
+/** An error from the server, shown in place with its specific message. */
+export function ErrorMessage(props: {
+  error: ApiError | Error | null;
+  trans: TranslationBundle;
+  className?: string;
+}): JSX.Element | null {
+  const { error, trans } = props;
+  if (!error) {
+    return null;
+  }
+  const reason = error instanceof ApiError ? error.reason : '';
+  const hint = reason ? reasonHint(reason, trans) : null;
+  return (
+    <div
+      className={`jp-RSConnect-error ${props.className ?? ''}`}
+      role="alert"
+      data-reason={reason || undefined}
+    >
+      <div className="jp-RSConnect-errorMessage">{error.message}</div>
+      {hint && <div className="jp-RSConnect-errorHint">{hint}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,605 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+import { useEffect, useRef, useState } from 'react';
+
+import { IDeployment, IJob, IPublishRequest, PublishMode, isFinal } from '../api';
+import { ConnectModel, publishableKind } from '../model';
+import { Publisher, stepLabel } from '../publish';
+import { DeployLog } from './DeployLog';
+import { ErrorMessage } from './ErrorMessage';
+import { basename, openUrl, stem, useSignals } from './hooks';
+
+/** Python app modes Connect knows, for `.py` files. */
+export const APP_MODES: ReadonlyArray<[string, string]> = [
+  ['python-dash', 'Dash'],
+  ['python-streamlit', 'Streamlit'],
+  ['python-bokeh', 'Bokeh'],
+  ['python-shiny', 'Shiny'],
+  ['python-panel', 'Panel'],
+  ['python-gradio', 'Gradio'],
+  ['python-fastapi', 'FastAPI (ASGI)'],
+  ['python-api', 'Flask (WSGI)']
+];
+
+/** The REST mode of a deployment record (records may hold Connect's app mode). */
+export function deploymentMode(deployment: IDeployment): PublishMode | null {
+  const mode = (deployment.mode ?? deployment.app_mode ?? '') as string;
+  switch (mode) {
+    case 'static':
+    case 'source':
+    case 'voila':
+    case 'app':
+      return mode;
+    case 'jupyter-static':
+      return 'source';
+    case 'jupyter-voila':
+      return 'voila';
+    default:
+      return mode.startsWith('python-') ? 'app' : null;
+  }
+}
+
+/** A label for a deployment (target). */
+function targetLabel(d: IDeployment, trans: TranslationBundle): string {
+  const title = d.title || d.content_guid || trans.__('untitled');
+  return d.deployed_at
+    ? trans.__('%1 (last published %2)', title, formatDate(d.deployed_at))
+    : title;
+}
+
+function formatDate(value: string | number): string {
+  const date = new Date(typeof value === 'number' ? value * 1000 : value);
+  return isNaN(date.getTime()) ? String(value) : date.toLocaleString();
+}
+
+function newestFirst(a: IDeployment, b: IDeployment): number {
+  const time = (d: IDeployment): number =>
+    d.deployed_at ? new Date(d.deployed_at).getTime() || 0 : 0;
+  return time(b) - time(a);
+}
+
+/** The current document's deployments: open content, dashboard, redeploy. */
+function Targets(props: {
+  model: ConnectModel;
+  trans: TranslationBundle;
+  onRedeploy: (deployment: IDeployment) => void;
+}): JSX.Element | null {
+  const { model, trans } = props;
+  const { value, loading, error } = model.deployments;
+  if (loading && value.length === 0) {
+    return <p className="jp-RSConnect-empty">{trans.__('Loading targets…')}</p>;
+  }
+  if (error) {
+    return <ErrorMessage error={error} trans={trans} />;
+  }
+  if (value.length === 0) {
+    return (
+      <p className="jp-RSConnect-empty jp-RSConnect-noTargets">
+        {trans.__('Not published yet.')}
+      </p>
+    );
+  }
+  return (
+    <ul
+      className="jp-RSConnect-targets"
+      aria-label={trans.__('Deployments of this file')}
+    >
+      {[...value].sort(newestFirst).map(d => (
+        <li
+          key={`${d.server}/${d.content_guid ?? d.title}`}
+          className="jp-RSConnect-target"
+          data-content-guid={d.content_guid}
+        >
+          <div className="jp-RSConnect-targetTitle">
+            {d.title || d.content_guid}
+          </div>
+          <div className="jp-RSConnect-serverMeta">
+            {d.server}
+            {d.deployed_at ? ' · ' + formatDate(d.deployed_at) : ''}
+            {deploymentMode(d) ? ' · ' + deploymentMode(d) : ''}
+          </div>
+          <div className="jp-RSConnect-serverActions">
+            {d.content_url && (
+              <button
+                type="button"
+                className="jp-RSConnect-linkButton"
+                onClick={() => openUrl(d.content_url!)}
+              >
+                {trans.__('Open content')}
+              </button>
+            )}
+            {d.dashboard_url && (
+              <button
+                type="button"
+                className="jp-RSConnect-linkButton"
+                onClick={() => openUrl(d.dashboard_url!)}
+              >
+                {trans.__('Open dashboard')}
+              </button>
+            )}
+            <button
+              type="button"
+              className="jp-RSConnect-linkButton"
+              onClick={() => props.onRedeploy(d)}
+            >
+              {trans.__('Redeploy')}
+            </button>
+          </div>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The environment preview: source, Python version, packages, warnings. */
+function EnvironmentPreview(props: {
+  model: ConnectModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { model, trans } = props;
+  const { value, loading, error } = model.environment;
+  return (
+    <details
+      className="jp-RSConnect-environment"
+      onToggle={event => {
+        if ((event.target as HTMLDetailsElement).open && !value && !loading) {
+          void model.refreshEnvironment();
+        }
+      }}
+    >
+      <summary>{trans.__('Environment')}</summary>
+      {loading && <p>{trans.__('Inspecting the environment…')}</p>}
+      <ErrorMessage error={error} trans={trans} />
+      {value && (
+        <div>
+          <div className="jp-RSConnect-serverMeta">
+            {trans.__(
+              'Python %1 · packages from %2',
+              value.python_version ?? '?',
+              value.source ?? '?'
+            )}
+          </div>
+          {(value.warnings ?? []).map((w, i) => (
+            <div key={i} className="jp-RSConnect-warning" role="note">
+              {w}
+            </div>
+          ))}
+          <pre className="jp-RSConnect-packages" tabIndex={0}>
+            {(value.packages ?? []).join('\n')}
+          </pre>
+          <button
+            type="button"
+            className="jp-RSConnect-linkButton"
+            onClick={() => void model.refreshEnvironment()}
+          >
+            {trans.__('Inspect again')}
+          </button>
+        </div>
+      )}
+    </details>
+  );
+}
+
+/** The state and log of the newest job of the current file. */
+function JobView(props: {
+  job: IJob;
+  model: ConnectModel;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { job, model, trans } = props;
+  const [cancelError, setCancelError] = useState<Error | null>(null);
+  const final = isFinal(job.state);
+  let status: string;
+  switch (job.state) {
+    case 'succeeded':
+      status = trans.__('Published to %1.', job.server);
+      break;
+    case 'failed':
+      status = trans.__(
+        'Failed while %1: %2',
+        stepLabel(job.error?.step ?? job.step, trans),
+        job.error?.message ?? trans.__('unknown error')
+      );
+      break;
+    case 'cancelled':
+      status = trans.__('Cancelled.');
+      break;
+    case 'queued':
+      status = trans.__('Waiting to start…');
+      break;
+    default:
+      status = trans.__('Publishing: %1…', stepLabel(job.step, trans));
+  }
+  return (
+    <div className="jp-RSConnect-job" data-state={job.state}>
+      <div
+        className={`jp-RSConnect-jobStatus jp-mod-${job.state}`}
+        role="status"
+      >
+        {status}
+      </div>
+      <div className="jp-RSConnect-serverActions">
+        {!final && (
+          <button
+            type="button"
+            className="jp-Button jp-mod-styled jp-mod-warn jp-RSConnect-cancel"
+            onClick={() => {
+              setCancelError(null);
+              model.cancel(job.id).catch(error => setCancelError(error));
+            }}
+          >
+            {trans.__('Cancel publishing')}
+          </button>
+        )}
+        {job.state === 'succeeded' && job.content_url && (
+          <button
+            type="button"
+            className="jp-RSConnect-linkButton"
+            onClick={() => openUrl(job.content_url!)}
+          >
+            {trans.__('Open content')}
+          </button>
+        )}
+        {job.dashboard_url && (
+          <button
+            type="button"
+            className="jp-RSConnect-linkButton"
+            onClick={() => openUrl(job.dashboard_url!)}
+          >
+            {trans.__('Open dashboard')}
+          </button>
+        )}
+      </div>
+      <ErrorMessage error={cancelError} trans={trans} />
+      <DeployLog lines={job.log} trans={trans} />
+    </div>
+  );
+}
+
+/**
+ * The publish form for one file: server, target (new content or an existing
+ * deployment), title, mode, hide input, extra files / entrypoint.
+ */
+function PublishForm(props: {
+  path: string;
+  model: ConnectModel;
+  trans: TranslationBundle;
+  onPublish: (options: Omit<Publisher.IOptions, 'model' | 'trans'>) => Promise<unknown>;
+  redeploy: IDeployment | null;
+  busy: boolean;
+}): JSX.Element {
+  const { path, model, trans } = props;
+  const kind = publishableKind(path);
+  const servers = model.servers.value;
+  const deployments = model.deployments.value;
+
+  // Undefined means "not chosen by the user": follow the defaults.
+  const [server, setServer] = useState<string | undefined>();
+  const [target, setTarget] = useState<string | undefined>();
+  const [title, setTitle] = useState<string | undefined>();
+  const [mode, setMode] = useState<PublishMode | undefined>();
+  const [appMode, setAppMode] = useState('python-dash');
+  const [entrypoint, setEntrypoint] = useState(stem(path));
+  const [hideInput, setHideInput] = useState(false);
+  const [extraFiles, setExtraFiles] = useState('');
+  const [error, setError] = useState<Error | null>(null);
+  const [submitting, setSubmitting] = useState(false);
+  const firstField = useRef<HTMLSelectElement>(null);
+
+  // "Redeploy" on a target fills the form with it.
+  useEffect(() => {
+    if (props.redeploy) {
+      setServer(props.redeploy.server);
+      setTarget(props.redeploy.content_guid ?? 'new');
+      setTitle(undefined);
+      setMode(undefined);
+      firstField.current?.focus();
+    }
+  }, [props.redeploy]);
+
+  const effectiveServer =
+    server && servers.some(s => s.name === server)
+      ? server
+      : (model.defaultServer ?? '');
+  const serverTargets = deployments
+    .filter(d => d.server === effectiveServer && d.content_guid)
+    .sort(newestFirst);
+  const effectiveTarget =
+    target !== undefined &&
+    (target === 'new' || serverTargets.some(d => d.content_guid === target))
+      ? target
+      : (serverTargets[0]?.content_guid ?? 'new');
+  const targetDeployment =
+    serverTargets.find(d => d.content_guid === effectiveTarget) ?? null;
+  const effectiveTitle =
+    title ?? (targetDeployment?.title as string | undefined) ?? stem(path);
+  const effectiveMode: PublishMode =
+    kind === 'python'
+      ? 'app'
+      : (mode ??
+        (targetDeployment && deploymentMode(targetDeployment)) ??
+        (model.settings.defaultMode === 'app'
+          ? 'source'
+          : model.settings.defaultMode));
+
+  const onSubmit = async (event: React.FormEvent): Promise<void> => {
+    event.preventDefault();
+    setError(null);
+    const request: IPublishRequest = {
+      path,
+      server: effectiveServer,
+      mode: effectiveMode,
+      title: effectiveTitle.trim()
+    };
+    if (targetDeployment?.content_guid) {
+      request.content_guid = targetDeployment.content_guid;
+    } else if (target === 'new') {
+      // Chosen explicitly: publish new content even if the title matches some.
+      request.new = true;
+    }
+    if (kind === 'notebook' && effectiveMode !== 'voila') {
+      request.hide_input = hideInput;
+    }
+    if (kind === 'python') {
+      request.app_mode = appMode;
+      if (entrypoint.trim()) {
+        request.entrypoint = entrypoint.trim();
+      }
+    }
+    const extra = extraFiles
+      .split('\n')
+      .map(line => line.trim())
+      .filter(Boolean);
+    if (extra.length > 0) {
+      request.extra_files = extra;
+    }
+    setSubmitting(true);
+    try {
+      await props.onPublish({
+        request,
+        existingTitle: (targetDeployment?.title as string | undefined) ?? null
+      });
+    } catch (err) {
+      setError(err as Error);
+    } finally {
+      setSubmitting(false);
+    }
+  };
+
+  if (servers.length === 0) {
+    return (
+      <p className="jp-RSConnect-empty">
+        {trans.__('Add a Connect server above to publish %1.', basename(path))}
+      </p>
+    );
+  }
+
+  const disabled = props.busy || submitting;
+  return (
+    <form
+      className="jp-RSConnect-publishForm"
+      aria-label={trans.__('Publish %1', basename(path))}
+      onSubmit={onSubmit}
+    >
+      <label className="jp-RSConnect-field">
+        <span>{trans.__('Server')}</span>
+        <select
+          ref={firstField}
+          className="jp-mod-styled"
+          name="server"
+          value={effectiveServer}
+          onChange={event => {
+            setServer(event.target.value);
+            setTarget(undefined);
+          }}
+        >
+          {servers.map(s => (
+            <option key={s.name} value={s.name}>
+              {s.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="jp-RSConnect-field">
+        <span>{trans.__('Target')}</span>
+        <select
+          className="jp-mod-styled"
+          name="target"
+          value={effectiveTarget}
+          onChange={event => {
+            setTarget(event.target.value);
+            setTitle(undefined);
+            setMode(undefined);
+          }}
+        >
+          <option value="new">{trans.__('New content')}</option>
+          {serverTargets.map(d => (
+            <option key={d.content_guid} value={d.content_guid}>
+              {trans.__('Update: %1', targetLabel(d, trans))}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="jp-RSConnect-field">
+        <span>{trans.__('Title')}</span>
+        <input
+          className="jp-mod-styled"
+          name="title"
+          type="text"
+          required
+          minLength={3}
+          maxLength={1024}
+          value={effectiveTitle}
+          onChange={event => setTitle(event.target.value)}
+        />
+      </label>
+      {kind === 'notebook' ? (
+        <label className="jp-RSConnect-field">
+          <span>{trans.__('Publish as')}</span>
+          <select
+            className="jp-mod-styled"
+            name="mode"
+            value={effectiveMode}
+            onChange={event => setMode(event.target.value as PublishMode)}
+          >
+            <option value="static">{trans.__('HTML snapshot')}</option>
+            <option value="source">
+              {trans.__('Notebook with source (rendered on Connect)')}
+            </option>
+            <option value="voila">{trans.__('Voilà dashboard')}</option>
+          </select>
+        </label>
+      ) : (
+        <>
+          <label className="jp-RSConnect-field">
+            <span>{trans.__('App type')}</span>
+            <select
+              className="jp-mod-styled"
+              name="app_mode"
+              value={appMode}
+              onChange={event => setAppMode(event.target.value)}
+            >
+              {APP_MODES.map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label className="jp-RSConnect-field">
+            <span>{trans.__('Entrypoint')}</span>
+            <input
+              className="jp-mod-styled"
+              name="entrypoint"
+              type="text"
+              placeholder={`${stem(path)}:app`}
+              value={entrypoint}
+              onChange={event => setEntrypoint(event.target.value)}
+            />
+          </label>
+        </>
+      )}
+      {kind === 'notebook' && effectiveMode !== 'voila' && (
+        <label className="jp-RSConnect-check">
+          <input
+            type="checkbox"
+            name="hide_input"
+            checked={hideInput}
+            onChange={event => setHideInput(event.target.checked)}
+          />
+          <span>{trans.__('Hide code cells (show output only)')}</span>
+        </label>
+      )}
+      <label className="jp-RSConnect-field">
+        <span>{trans.__('Extra files (one path per line, relative to the file)')}</span>
+        <textarea
+          className="jp-mod-styled"
+          name="extra_files"
+          rows={2}
+          value={extraFiles}
+          onChange={event => setExtraFiles(event.target.value)}
+        />
+      </label>
+      <EnvironmentPreview model={model} trans={trans} />
+      <ErrorMessage error={error} trans={trans} />
+      <div className="jp-RSConnect-buttons">
+        <button
+          type="submit"
+          className="jp-Button jp-mod-styled jp-mod-accept jp-RSConnect-publishButton"
+          disabled={disabled || !effectiveServer}
+        >
+          {disabled
+            ? trans.__('Publishing…')
+            : effectiveTarget === 'new'
+              ? trans.__('Publish')
+              : trans.__('Update')}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+/** The whole "Publish" section: file, targets, form and the job's log. */
+export function PublishPanel(props: {
+  model: ConnectModel;
+  trans: TranslationBundle;
+  onPublish: (options: Omit<Publisher.IOptions, 'model' | 'trans'>) => Promise<unknown>;
+}): JSX.Element {
+  const { model, trans } = props;
+  useSignals([
+    model.currentPathChanged,
+    model.serversChanged,
+    model.deploymentsChanged,
+    model.environmentChanged,
+    model.settingsChanged,
+    model.jobChanged
+  ]);
+  const [redeploy, setRedeploy] = useState<IDeployment | null>(null);
+  const path = model.currentPath;
+  if (!path) {
+    return (
+      <div className="jp-RSConnect-publish">
+        <p className="jp-RSConnect-empty">
+          {trans.__(
+            'Open a notebook or a Python file, or right-click one in the file browser and choose "Publish to Connect".'
+          )}
+        </p>
+      </div>
+    );
+  }
+  const job = model.latestJob(path);
+  const running = !!job && !isFinal(job.state);
+  return (
+    <div className="jp-RSConnect-publish" data-path={path}>
+      <div className="jp-RSConnect-file" title={path}>
+        {basename(path)}
+      </div>
+      <Targets model={model} trans={trans} onRedeploy={d => setRedeploy({ ...d })} />
+      <PublishForm
+        key={path}
+        path={path}
+        model={model}
+        trans={trans}
+        onPublish={props.onPublish}
+        redeploy={redeploy}
+        busy={running}
+      />
+      {job && <JobView job={job} model={model} trans={trans} />}
+    </div>
+  );
+}
+
+/** The "Publish" section of the sidebar. */
+export class PublishWidget extends ReactWidget {
+  constructor(options: PublishWidget.IOptions) {
+    super();
+    this._options = options;
+    this.addClass('jp-RSConnect-section');
+    this.title.label = options.trans.__('Publish');
+  }
+
+  /** Move the keyboard focus to the form's first field. */
+  focusForm(): void {
+    requestAnimationFrame(() => {
+      const field = this.node.querySelector<HTMLElement>(
+        '.jp-RSConnect-publishForm select, .jp-RSConnect-publishForm input'
+      );
+      field?.focus();
+    });
+  }
+
+  protected render(): JSX.Element {
+    return <PublishPanel {...this._options} />;
+  }
+
+  private _options: PublishWidget.IOptions;
+}
+
+export namespace PublishWidget {
+  export interface IOptions {
+    model: ConnectModel;
+    trans: TranslationBundle;
+    onPublish: (options: Omit<Publisher.IOptions, 'model' | 'trans'>) => Promise<unknown>;
+  }
+}

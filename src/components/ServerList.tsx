@@ -1,0 +1,273 @@
+import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { TranslationBundle } from '@jupyterlab/translation';
+import {
+  ReactWidget,
+  UseSignal,
+  addIcon,
+  refreshIcon
+} from '@jupyterlab/ui-components';
+import { Signal } from '@lumino/signaling';
+import * as React from 'react';
+import { useState } from 'react';
+
+import { ApiError, IServer } from '../api';
+import { ConnectModel } from '../model';
+import { AddServerForm } from './AddServerForm';
+import { ErrorMessage } from './ErrorMessage';
+import { useSignals } from './hooks';
+
+/** Labels of server sources. */
+function sourceLabel(source: string, trans: TranslationBundle): string {
+  switch (source) {
+    case 'environment':
+      return trans.__('from CONNECT_SERVER');
+    case 'rsconnect-python':
+      return trans.__('from rsconnect-python');
+    case 'preset':
+      return trans.__('preset by your administrator');
+    default:
+      return trans.__('saved');
+  }
+}
+
+type VerifyState =
+  | { state: 'busy' }
+  | { state: 'ok'; count: number }
+  | { state: 'error'; error: ApiError };
+
+function ServerItem(props: {
+  server: IServer;
+  isDefault: boolean;
+  model: ConnectModel;
+  trans: TranslationBundle;
+  onMakeDefault?: (name: string) => void;
+}): JSX.Element {
+  const { server, isDefault, model, trans } = props;
+  const [verify, setVerify] = useState<VerifyState | null>(null);
+  const [removeError, setRemoveError] = useState<Error | null>(null);
+
+  const onVerify = async (): Promise<void> => {
+    setVerify({ state: 'busy' });
+    try {
+      const count = await model.verifyServer(server.name);
+      setVerify({ state: 'ok', count });
+    } catch (error) {
+      setVerify({ state: 'error', error: error as ApiError });
+    }
+  };
+
+  const onRemove = async (): Promise<void> => {
+    const result = await showDialog({
+      title: trans.__('Remove server'),
+      body: trans.__(
+        'Remove the Connect server %1 (%2)? Content already published stays on the server.',
+        server.name,
+        server.url
+      ),
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        Dialog.warnButton({ label: trans.__('Remove') })
+      ]
+    });
+    if (!result.button.accept) {
+      return;
+    }
+    try {
+      setRemoveError(null);
+      await model.removeServer(server.name);
+    } catch (error) {
+      setRemoveError(error as Error);
+    }
+  };
+
+  return (
+    <li className="jp-RSConnect-server" data-server-name={server.name}>
+      <div className="jp-RSConnect-serverHeader">
+        <span className="jp-RSConnect-serverName">{server.name}</span>
+        {isDefault && (
+          <span className="jp-RSConnect-badge">{trans.__('default')}</span>
+        )}
+      </div>
+      <div className="jp-RSConnect-serverUrl" title={server.url}>
+        {server.url}
+      </div>
+      <div className="jp-RSConnect-serverMeta">
+        {server.username
+          ? trans.__('as %1', server.username) + ' · '
+          : ''}
+        {sourceLabel(server.source, trans)}
+        {server.insecure ? ' · ' + trans.__('TLS not verified') : ''}
+      </div>
+      <div className="jp-RSConnect-serverActions">
+        <button
+          type="button"
+          className="jp-RSConnect-linkButton"
+          onClick={onVerify}
+          disabled={verify?.state === 'busy'}
+        >
+          {trans.__('Verify')}
+        </button>
+        {!isDefault && props.onMakeDefault && (
+          <button
+            type="button"
+            className="jp-RSConnect-linkButton"
+            onClick={() => props.onMakeDefault?.(server.name)}
+          >
+            {trans.__('Make default')}
+          </button>
+        )}
+        {server.source === 'saved' && (
+          <button
+            type="button"
+            className="jp-RSConnect-linkButton"
+            onClick={onRemove}
+          >
+            {trans.__('Remove')}
+          </button>
+        )}
+      </div>
+      {verify?.state === 'busy' && (
+        <div className="jp-RSConnect-status">{trans.__('Checking…')}</div>
+      )}
+      {verify?.state === 'ok' && (
+        <div className="jp-RSConnect-status jp-mod-ok" role="status">
+          {trans._n(
+            'Connected: %1 content item.',
+            'Connected: %1 content items.',
+            verify.count
+          )}
+        </div>
+      )}
+      {verify?.state === 'error' && (
+        <ErrorMessage error={verify.error} trans={trans} />
+      )}
+      <ErrorMessage error={removeError} trans={trans} />
+    </li>
+  );
+}
+
+/** The list of servers, with the add form below it. */
+export function ServerList(props: {
+  model: ConnectModel;
+  trans: TranslationBundle;
+  showForm: boolean;
+  setShowForm: (show: boolean) => void;
+  onMakeDefault?: (name: string) => void;
+}): JSX.Element {
+  const { model, trans, showForm, setShowForm } = props;
+  useSignals([model.serversChanged, model.settingsChanged]);
+  const { value: servers, loading, error } = model.servers;
+  const defaultServer = model.defaultServer;
+
+  return (
+    <div className="jp-RSConnect-servers">
+      <div className="jp-RSConnect-toolbar">
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-accept jp-RSConnect-addServerButton"
+          onClick={() => setShowForm(true)}
+          disabled={showForm}
+        >
+          <addIcon.react tag="span" className="jp-RSConnect-buttonIcon" />
+          {trans.__('Add server')}
+        </button>
+        <button
+          type="button"
+          className="jp-Button jp-mod-styled jp-mod-minimal"
+          title={trans.__('Reload the server list')}
+          aria-label={trans.__('Reload the server list')}
+          onClick={() => void model.refreshServers()}
+        >
+          <refreshIcon.react tag="span" />
+        </button>
+      </div>
+      <ErrorMessage error={error} trans={trans} />
+      {showForm && (
+        <AddServerForm
+          model={model}
+          trans={trans}
+          onClose={() => setShowForm(false)}
+        />
+      )}
+      {servers.length === 0 && !loading && !error && !showForm && (
+        <p className="jp-RSConnect-empty">
+          {trans.__(
+            'No Connect server yet. Add one with its URL and an API key to publish.'
+          )}
+        </p>
+      )}
+      {loading && servers.length === 0 && (
+        <p className="jp-RSConnect-empty">{trans.__('Loading servers…')}</p>
+      )}
+      <ul className="jp-RSConnect-serverList" aria-label={trans.__('Servers')}>
+        {servers.map(server => (
+          <ServerItem
+            key={server.name}
+            server={server}
+            isDefault={server.name === defaultServer}
+            model={model}
+            trans={trans}
+            onMakeDefault={props.onMakeDefault}
+          />
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The "Servers" section of the sidebar. */
+export class ServersWidget extends ReactWidget {
+  constructor(options: ServersWidget.IOptions) {
+    super();
+    this._model = options.model;
+    this._trans = options.trans;
+    this._onMakeDefault = options.onMakeDefault;
+    this.addClass('jp-RSConnect-section');
+    this.title.label = options.trans.__('Servers');
+  }
+
+  /** Open the add-server form (the "Add Connect server" command). */
+  showAddForm(): void {
+    this._setShowForm(true);
+  }
+
+  private _setShowForm(show: boolean): void {
+    this._showForm = show;
+    this._formChanged.emit(show);
+  }
+
+  protected render(): JSX.Element {
+    return (
+      <UseSignal signal={this._formChanged} initialArgs={this._showForm}>
+        {(_, show) => (
+          <ServerList
+            model={this._model}
+            trans={this._trans}
+            showForm={show ?? false}
+            setShowForm={value => this._setShowForm(value)}
+            onMakeDefault={this._onMakeDefault}
+          />
+        )}
+      </UseSignal>
+    );
+  }
+
+  dispose(): void {
+    Signal.clearData(this);
+    super.dispose();
+  }
+
+  private _model: ConnectModel;
+  private _trans: TranslationBundle;
+  private _onMakeDefault?: (name: string) => void;
+  private _showForm = false;
+  private _formChanged: Signal<this, boolean> = new Signal(this);
+}
+
+export namespace ServersWidget {
+  export interface IOptions {
+    model: ConnectModel;
+    trans: TranslationBundle;
+    onMakeDefault?: (name: string) => void;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * rsconnect-lab: publish notebooks and Python apps to Posit Connect.
+ * Wiring only: the model, the sidebar panel, the commands and the settings.
+ */
+import {
+  ILabShell,
+  ILayoutRestorer,
+  JupyterFrontEnd,
+  JupyterFrontEndPlugin
+} from '@jupyterlab/application';
+import { ICommandPalette } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
+import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+
+import { CommandIDs, addCommands, currentDocumentPath } from './commands';
+import { ConnectPanel } from './components/ConnectPanel';
+import { checkServerExtension } from './handshake';
+import { ConnectModel, DEFAULT_SETTINGS, IConnectSettings } from './model';
+import { publishWithFeedback } from './publish';
+
+const PLUGIN_ID = 'rsconnect-lab:plugin';
+
+const plugin: JupyterFrontEndPlugin<void> = {
+  id: PLUGIN_ID,
+  description: 'Publish notebooks and Python apps to Posit Connect.',
+  autoStart: true,
+  optional: [
+    ICommandPalette,
+    ILayoutRestorer,
+    ILabShell,
+    IDefaultFileBrowser,
+    ISettingRegistry,
+    ITranslator
+  ],
+  activate: (
+    app: JupyterFrontEnd,
+    palette: ICommandPalette | null,
+    restorer: ILayoutRestorer | null,
+    labShell: ILabShell | null,
+    fileBrowser: IDefaultFileBrowser | null,
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null
+  ): void => {
+    const translator_ = translator ?? nullTranslator;
+    const trans = translator_.load('rsconnect_lab');
+    const model = new ConnectModel();
+
+    const setDefaultServer = settingRegistry
+      ? (name: string): void => {
+          void settingRegistry.set(PLUGIN_ID, 'defaultServer', name);
+        }
+      : undefined;
+
+    const panel = new ConnectPanel({
+      model,
+      trans,
+      translator: translator_,
+      onPublish: options => publishWithFeedback({ model, trans, ...options }),
+      onMakeDefault: setDefaultServer
+    });
+    app.shell.add(panel, 'left', { rank: 900 });
+    restorer?.add(panel, panel.id);
+    panel.disposed.connect(() => model.dispose());
+
+    addCommands({ app, model, panel, fileBrowser, trans });
+    if (palette) {
+      const category = trans.__('Posit Connect');
+      for (const command of [
+        CommandIDs.publish,
+        CommandIDs.addServer,
+        CommandIDs.openOnConnect,
+        CommandIDs.writeManifest
+      ]) {
+        palette.addItem({ command, category });
+      }
+    }
+
+    // The panel follows the publishable document in the main area.
+    if (labShell) {
+      const follow = (): void => {
+        const path = currentDocumentPath(app);
+        if (path) {
+          model.currentPath = path;
+        }
+      };
+      labShell.currentChanged.connect(follow);
+      void app.restored.then(follow);
+    }
+
+    if (settingRegistry) {
+      settingRegistry
+        .load(PLUGIN_ID)
+        .then(settings => {
+          const apply = (): void => {
+            model.settings = {
+              ...DEFAULT_SETTINGS,
+              ...(settings.composite as Partial<IConnectSettings>)
+            };
+          };
+          apply();
+          settings.changed.connect(apply);
+        })
+        .catch(reason => {
+          console.error('rsconnect-lab: could not load settings', reason);
+        });
+    }
+
+    void checkServerExtension(trans).then(result => {
+      if (result.ok) {
+        void model.refreshServers();
+      }
+    });
+  }
+};
+
+export default plugin;

@@ -1,0 +1,438 @@
+/**
+ * The state of the Posit Connect panel: servers, the current document, its
+ * deployments and environment, and publish jobs. Views subscribe to the signals;
+ * all server calls go through `api.ts`.
+ */
+import { IDisposable } from '@lumino/disposable';
+import { ISignal, Signal } from '@lumino/signaling';
+
+import * as api from './api';
+import {
+  ApiError,
+  IAddServerRequest,
+  IDeployment,
+  IEnvironment,
+  IJob,
+  IPublishRequest,
+  IServer,
+  PublishMode,
+  isFinal
+} from './api';
+
+/** The user's settings of the extension (schema/plugin.json). */
+export interface IConnectSettings {
+  defaultServer: string;
+  defaultMode: PublishMode;
+  confirmUpdate: boolean;
+}
+
+export const DEFAULT_SETTINGS: IConnectSettings = {
+  defaultServer: '',
+  defaultMode: 'source',
+  confirmUpdate: true
+};
+
+/** Something loaded from the server, with its error if loading failed. */
+export interface ILoadable<T> {
+  value: T;
+  loading: boolean;
+  error: ApiError | null;
+}
+
+/** Whether a path can be published, and how. */
+export function publishableKind(
+  path: string | null | undefined
+): 'notebook' | 'python' | null {
+  if (!path) {
+    return null;
+  }
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.ipynb')) {
+    return 'notebook';
+  }
+  if (lower.endsWith('.py')) {
+    return 'python';
+  }
+  return null;
+}
+
+function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) {
+    return error;
+  }
+  return new ApiError(String((error as Error)?.message ?? error));
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise(resolve => setTimeout(resolve, ms));
+}
+
+export class ConnectModel implements IDisposable {
+  constructor(options: ConnectModel.IOptions = {}) {
+    this._pollInterval = options.pollInterval ?? 500;
+    this._maxPollErrors = options.maxPollErrors ?? 10;
+  }
+
+  // ---- servers -------------------------------------------------------------
+
+  /** The servers the user can publish to. */
+  get servers(): ILoadable<ReadonlyArray<IServer>> {
+    return this._servers;
+  }
+
+  /** Emitted when the server list (or its loading state) changes. */
+  get serversChanged(): ISignal<this, ILoadable<ReadonlyArray<IServer>>> {
+    return this._serversChanged;
+  }
+
+  /** The server a new publish goes to unless the user picks another. */
+  get defaultServer(): string | null {
+    const servers = this._servers.value;
+    const preferred = this._settings.defaultServer;
+    if (preferred && servers.some(s => s.name === preferred)) {
+      return preferred;
+    }
+    const flagged = servers.find(s => s.default);
+    if (flagged) {
+      return flagged.name;
+    }
+    return servers.length > 0 ? servers[0].name : null;
+  }
+
+  /** Reload the server list. Errors are kept in `servers.error`, not thrown. */
+  async refreshServers(): Promise<ReadonlyArray<IServer>> {
+    this._setServers({ ...this._servers, loading: true });
+    try {
+      const servers = await api.listServers();
+      this._setServers({ value: servers, loading: false, error: null });
+    } catch (error) {
+      this._setServers({
+        ...this._servers,
+        loading: false,
+        error: asApiError(error)
+      });
+    }
+    return this._servers.value;
+  }
+
+  /**
+   * Add a server. The server extension verifies URL and key before saving it;
+   * on failure this throws the `ApiError` with its specific message, and the
+   * list stays as it was.
+   */
+  async addServer(request: IAddServerRequest): Promise<IServer> {
+    const server = await api.addServer(request);
+    const others = this._servers.value.filter(s => s.name !== server.name);
+    this._setServers({
+      value: [...others, server],
+      loading: false,
+      error: null
+    });
+    // The server may also change default flags or sources: reload in the background.
+    void this.refreshServers();
+    return server;
+  }
+
+  /** Remove a saved server. */
+  async removeServer(name: string): Promise<void> {
+    await api.removeServer(name);
+    this._setServers({
+      value: this._servers.value.filter(s => s.name !== name),
+      loading: false,
+      error: null
+    });
+  }
+
+  /**
+   * Check that a server answers with the saved key, by listing the user's
+   * content there; resolves with the number of content items.
+   */
+  async verifyServer(name: string): Promise<number> {
+    const content = await api.listContent(name);
+    return content.length;
+  }
+
+  // ---- settings ------------------------------------------------------------
+
+  get settings(): IConnectSettings {
+    return this._settings;
+  }
+
+  get settingsChanged(): ISignal<this, IConnectSettings> {
+    return this._settingsChanged;
+  }
+
+  set settings(value: IConnectSettings) {
+    this._settings = { ...DEFAULT_SETTINGS, ...value };
+    this._settingsChanged.emit(this._settings);
+  }
+
+  // ---- the current document ------------------------------------------------
+
+  /** The file the publish form is about (a notebook or a Python file). */
+  get currentPath(): string | null {
+    return this._currentPath;
+  }
+
+  set currentPath(path: string | null) {
+    if (path === this._currentPath) {
+      return;
+    }
+    this._currentPath = path;
+    this._deployments = { value: [], loading: false, error: null };
+    this._environment = { value: null, loading: false, error: null };
+    this._currentPathChanged.emit(path);
+    this._deploymentsChanged.emit(this._deployments);
+    this._environmentChanged.emit(this._environment);
+    if (path) {
+      void this.refreshDeployments();
+    }
+  }
+
+  get currentPathChanged(): ISignal<this, string | null> {
+    return this._currentPathChanged;
+  }
+
+  /** Deployment records (targets) of the current file. */
+  get deployments(): ILoadable<ReadonlyArray<IDeployment>> {
+    return this._deployments;
+  }
+
+  get deploymentsChanged(): ISignal<
+    this,
+    ILoadable<ReadonlyArray<IDeployment>>
+  > {
+    return this._deploymentsChanged;
+  }
+
+  async refreshDeployments(): Promise<ReadonlyArray<IDeployment>> {
+    const path = this._currentPath;
+    if (!path) {
+      return [];
+    }
+    this._deployments = { ...this._deployments, loading: true };
+    this._deploymentsChanged.emit(this._deployments);
+    let next: ILoadable<ReadonlyArray<IDeployment>>;
+    try {
+      const value = await api.listDeployments(path);
+      next = { value, loading: false, error: null };
+    } catch (error) {
+      next = { value: [], loading: false, error: asApiError(error) };
+    }
+    if (path === this._currentPath && !this.isDisposed) {
+      this._deployments = next;
+      this._deploymentsChanged.emit(next);
+    }
+    return next.value;
+  }
+
+  /** The environment the current file would be published with. */
+  get environment(): ILoadable<IEnvironment | null> {
+    return this._environment;
+  }
+
+  get environmentChanged(): ISignal<this, ILoadable<IEnvironment | null>> {
+    return this._environmentChanged;
+  }
+
+  async refreshEnvironment(): Promise<IEnvironment | null> {
+    const path = this._currentPath;
+    if (!path) {
+      return null;
+    }
+    this._environment = { ...this._environment, loading: true };
+    this._environmentChanged.emit(this._environment);
+    let next: ILoadable<IEnvironment | null>;
+    try {
+      const value = await api.inspectEnvironment(path);
+      next = { value, loading: false, error: null };
+    } catch (error) {
+      next = { value: null, loading: false, error: asApiError(error) };
+    }
+    if (path === this._currentPath && !this.isDisposed) {
+      this._environment = next;
+      this._environmentChanged.emit(next);
+    }
+    return next.value;
+  }
+
+  // ---- publish jobs --------------------------------------------------------
+
+  /** Every job started in this session, newest last, with its whole log. */
+  get jobs(): ReadonlyArray<IJob> {
+    return Array.from(this._jobs.values());
+  }
+
+  /** A job by id. */
+  job(id: string): IJob | undefined {
+    return this._jobs.get(id);
+  }
+
+  /** The newest job of a file. */
+  latestJob(path: string | null): IJob | undefined {
+    if (!path) {
+      return undefined;
+    }
+    const jobs = this.jobs.filter(j => j.path === path);
+    return jobs[jobs.length - 1];
+  }
+
+  /** Emitted with the job each time one starts or changes (state, step, new log lines). */
+  get jobChanged(): ISignal<this, IJob> {
+    return this._jobChanged;
+  }
+
+  /**
+   * Start a publish job; it is followed (polled) in the background until it ends.
+   *
+   * Throws an `ApiError` when the server refuses to start it (bad input, a title
+   * clash, ...). `jobChanged` fires on every update; `done(id)` resolves with
+   * the final job.
+   */
+  async start(request: IPublishRequest): Promise<IJob> {
+    const started = await api.startPublish(request);
+    const job: IJob = {
+      ...started,
+      path: started.path || request.path,
+      server: started.server || request.server,
+      log: [...(started.log ?? [])]
+    };
+    this._setJob(job);
+    this._done.set(job.id, this._follow(job.id));
+    return job;
+  }
+
+  /** The final state of a job started in this session. */
+  done(id: string): Promise<IJob> {
+    const done = this._done.get(id);
+    if (done) {
+      return done;
+    }
+    const job = this._jobs.get(id);
+    return job
+      ? Promise.resolve(job)
+      : Promise.reject(new ApiError(`Unknown job ${id}`));
+  }
+
+  /** Start a publish job and wait for its end (see `start`). */
+  async publish(request: IPublishRequest): Promise<IJob> {
+    const job = await this.start(request);
+    return this.done(job.id);
+  }
+
+  /** Ask the server to cancel a job; the poll loop sees the final state. */
+  async cancel(id: string): Promise<void> {
+    await api.cancelJob(id);
+  }
+
+  private async _follow(id: string): Promise<IJob> {
+    let errors = 0;
+    let job = this._jobs.get(id)!;
+    while (!isFinal(job.state) && !this.isDisposed) {
+      await sleep(this._pollInterval);
+      if (this.isDisposed) {
+        break;
+      }
+      try {
+        const update = await api.getJob(id, job.log.length);
+        errors = 0;
+        job = {
+          ...job,
+          ...update,
+          log: job.log.concat(update.log ?? [])
+        };
+        this._setJob(job);
+      } catch (error) {
+        errors += 1;
+        const apiError = asApiError(error);
+        if (apiError.status === 404 || errors >= this._maxPollErrors) {
+          job = {
+            ...job,
+            state: 'failed',
+            error: {
+              message: apiError.message,
+              reason: apiError.reason,
+              step: job.step ?? null
+            }
+          };
+          this._setJob(job);
+        }
+      }
+    }
+    if (job.state === 'succeeded' && job.path === this._currentPath) {
+      void this.refreshDeployments();
+    }
+    return job;
+  }
+
+  private _setJob(job: IJob): void {
+    this._jobs.set(job.id, job);
+    this._jobChanged.emit(job);
+  }
+
+  private _setServers(value: ILoadable<ReadonlyArray<IServer>>): void {
+    this._servers = value;
+    this._serversChanged.emit(value);
+  }
+
+  // ---- lifetime ------------------------------------------------------------
+
+  get isDisposed(): boolean {
+    return this._isDisposed;
+  }
+
+  dispose(): void {
+    if (this._isDisposed) {
+      return;
+    }
+    this._isDisposed = true;
+    Signal.clearData(this);
+  }
+
+  private _isDisposed = false;
+  private _pollInterval: number;
+  private _maxPollErrors: number;
+  private _settings: IConnectSettings = { ...DEFAULT_SETTINGS };
+  private _servers: ILoadable<ReadonlyArray<IServer>> = {
+    value: [],
+    loading: false,
+    error: null
+  };
+  private _currentPath: string | null = null;
+  private _deployments: ILoadable<ReadonlyArray<IDeployment>> = {
+    value: [],
+    loading: false,
+    error: null
+  };
+  private _environment: ILoadable<IEnvironment | null> = {
+    value: null,
+    loading: false,
+    error: null
+  };
+  private _jobs = new Map<string, IJob>();
+  private _done = new Map<string, Promise<IJob>>();
+
+  private _serversChanged = new Signal<
+    this,
+    ILoadable<ReadonlyArray<IServer>>
+  >(this);
+  private _settingsChanged = new Signal<this, IConnectSettings>(this);
+  private _currentPathChanged = new Signal<this, string | null>(this);
+  private _deploymentsChanged = new Signal<
+    this,
+    ILoadable<ReadonlyArray<IDeployment>>
+  >(this);
+  private _environmentChanged = new Signal<this, ILoadable<IEnvironment | null>>(
+    this
+  );
+  private _jobChanged = new Signal<this, IJob>(this);
+}
+
+export namespace ConnectModel {
+  export interface IOptions {
+    /** Milliseconds between two polls of a running job (default 500). */
+    pollInterval?: number;
+    /** Consecutive failed polls after which a job is given up (default 10). */
+    maxPollErrors?: number;
+  }
+}
