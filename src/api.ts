@@ -13,10 +13,7 @@ export const API_NAMESPACE = 'rsconnect-lab';
 
 /** Where a server entry comes from. */
 export type ServerSource =
-  | 'saved'
-  | 'environment'
-  | 'rsconnect-python'
-  | 'preset';
+  'saved' | 'environment' | 'rsconnect-python' | 'preset';
 
 /** A Connect server as listed by `GET servers` (never with its key). */
 export interface IServer {
@@ -56,11 +53,7 @@ export interface IPublishRequest {
 
 /** A publish job's state; the last three are final. */
 export type JobState =
-  | 'queued'
-  | 'running'
-  | 'succeeded'
-  | 'failed'
-  | 'cancelled';
+  'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 /** States after which a job never changes again. */
 export const FINAL_STATES: ReadonlyArray<JobState> = [

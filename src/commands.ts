@@ -108,14 +108,15 @@ export function addCommands(context: ICommandContext): void {
 
   commands.addCommand(CommandIDs.openOnConnect, {
     label: trans.__('Open on Connect'),
-    caption: trans.__('Open the published content of this file on Posit Connect'),
+    caption: trans.__(
+      'Open the published content of this file on Posit Connect'
+    ),
     execute: async args => {
       const path = resolvePath(context, args);
       if (!path) {
-        Notification.info(
-          trans.__('Open a notebook or a Python file first.'),
-          { autoClose: 5000 }
-        );
+        Notification.info(trans.__('Open a notebook or a Python file first.'), {
+          autoClose: 5000
+        });
         return;
       }
       try {
@@ -146,7 +147,10 @@ export function addCommands(context: ICommandContext): void {
         );
       } catch (error) {
         Notification.error(
-          trans.__('Could not look up deployments: %1', (error as Error).message)
+          trans.__(
+            'Could not look up deployments: %1',
+            (error as Error).message
+          )
         );
       }
     }
@@ -155,15 +159,14 @@ export function addCommands(context: ICommandContext): void {
   commands.addCommand(CommandIDs.writeManifest, {
     label: trans.__('Write manifest for git publishing'),
     caption: trans.__(
-      'Write manifest.json beside the file, for Connect\'s git-backed publishing'
+      "Write manifest.json beside the file, for Connect's git-backed publishing"
     ),
     execute: async args => {
       const path = resolvePath(context, args);
       if (!path) {
-        Notification.info(
-          trans.__('Open a notebook or a Python file first.'),
-          { autoClose: 5000 }
-        );
+        Notification.info(trans.__('Open a notebook or a Python file first.'), {
+          autoClose: 5000
+        });
         return;
       }
       const name = basename(path);

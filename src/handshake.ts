@@ -20,7 +20,11 @@ export function releaseOf(version: string): string {
 
 export type HandshakeResult =
   | { ok: true; version: string }
-  | { ok: false; problem: 'missing' | 'mismatch' | 'unreachable'; detail: string };
+  | {
+      ok: false;
+      problem: 'missing' | 'mismatch' | 'unreachable';
+      detail: string;
+    };
 
 /** Ask the server extension for its version and compare it with ours. */
 export async function handshake(): Promise<HandshakeResult> {
@@ -82,21 +86,25 @@ export async function checkServerExtension(
       );
       details = result.detail;
   }
-  Notification.emit(message, result.problem === 'mismatch' ? 'warning' : 'error', {
-    autoClose: false,
-    actions: [
-      {
-        label: trans.__('Details'),
-        callback: event => {
-          event.preventDefault();
-          void showDialog({
-            title: trans.__('Posit Connect server extension'),
-            body: details,
-            buttons: [Dialog.okButton({ label: trans.__('Close') })]
-          });
+  Notification.emit(
+    message,
+    result.problem === 'mismatch' ? 'warning' : 'error',
+    {
+      autoClose: false,
+      actions: [
+        {
+          label: trans.__('Details'),
+          callback: event => {
+            event.preventDefault();
+            void showDialog({
+              title: trans.__('Posit Connect server extension'),
+              body: details,
+              buttons: [Dialog.okButton({ label: trans.__('Close') })]
+            });
+          }
         }
-      }
-    ]
-  });
+      ]
+    }
+  );
   return result;
 }

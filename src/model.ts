@@ -412,19 +412,19 @@ export class ConnectModel implements IDisposable {
   private _jobs = new Map<string, IJob>();
   private _done = new Map<string, Promise<IJob>>();
 
-  private _serversChanged = new Signal<
-    this,
-    ILoadable<ReadonlyArray<IServer>>
-  >(this);
+  private _serversChanged = new Signal<this, ILoadable<ReadonlyArray<IServer>>>(
+    this
+  );
   private _settingsChanged = new Signal<this, IConnectSettings>(this);
   private _currentPathChanged = new Signal<this, string | null>(this);
   private _deploymentsChanged = new Signal<
     this,
     ILoadable<ReadonlyArray<IDeployment>>
   >(this);
-  private _environmentChanged = new Signal<this, ILoadable<IEnvironment | null>>(
-    this
-  );
+  private _environmentChanged = new Signal<
+    this,
+    ILoadable<IEnvironment | null>
+  >(this);
   private _jobChanged = new Signal<this, IJob>(this);
 }
 

@@ -99,11 +99,7 @@ export async function showJobDetails(
       )}
       {job.dashboard_url && (
         <p>
-          <a
-            href={job.dashboard_url}
-            target="_blank"
-            rel="noopener noreferrer"
-          >
+          <a href={job.dashboard_url} target="_blank" rel="noopener noreferrer">
             {trans.__('Open the content and its logs on Connect')}
           </a>
         </p>
@@ -128,8 +124,8 @@ function updateOrEmit(
   }
 ): void {
   if (!Notification.update(args)) {
-    const { id: _id, message, type, ...options } = args;
-    Notification.emit(message, type, options);
+    const { message, type, actions, autoClose, progress } = args;
+    Notification.emit(message, type, { actions, autoClose, progress });
   }
 }
 
@@ -232,7 +228,11 @@ async function startResolvingClash(
         existing.title ?? request.title,
         request.server
       ),
-      buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), fresh, update]
+      buttons: [
+        Dialog.cancelButton({ label: trans.__('Cancel') }),
+        fresh,
+        update
+      ]
     });
     if (result.button.label === update.label) {
       return model.start({ ...request, content_guid: existing.guid });
@@ -314,11 +314,13 @@ export async function publishWithFeedback(
           label: trans.__('Cancel'),
           callback: event => {
             event.preventDefault();
-            void model.cancel(started.id).catch(error =>
-              Notification.error(
-                trans.__('Could not cancel: %1', (error as Error).message)
-              )
-            );
+            void model
+              .cancel(started.id)
+              .catch(error =>
+                Notification.error(
+                  trans.__('Could not cancel: %1', (error as Error).message)
+                )
+              );
           }
         }
       ]

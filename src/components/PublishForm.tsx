@@ -3,7 +3,13 @@ import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { useEffect, useRef, useState } from 'react';
 
-import { IDeployment, IJob, IPublishRequest, PublishMode, isFinal } from '../api';
+import {
+  IDeployment,
+  IJob,
+  IPublishRequest,
+  PublishMode,
+  isFinal
+} from '../api';
 import { ConnectModel, publishableKind } from '../model';
 import { Publisher, stepLabel } from '../publish';
 import { DeployLog } from './DeployLog';
@@ -265,7 +271,9 @@ function PublishForm(props: {
   path: string;
   model: ConnectModel;
   trans: TranslationBundle;
-  onPublish: (options: Omit<Publisher.IOptions, 'model' | 'trans'>) => Promise<unknown>;
+  onPublish: (
+    options: Omit<Publisher.IOptions, 'model' | 'trans'>
+  ) => Promise<unknown>;
   redeploy: IDeployment | null;
   busy: boolean;
 }): JSX.Element {
@@ -492,7 +500,9 @@ function PublishForm(props: {
         </label>
       )}
       <label className="jp-RSConnect-field">
-        <span>{trans.__('Extra files (one path per line, relative to the file)')}</span>
+        <span>
+          {trans.__('Extra files (one path per line, relative to the file)')}
+        </span>
         <textarea
           className="jp-mod-styled"
           name="extra_files"
@@ -524,7 +534,9 @@ function PublishForm(props: {
 export function PublishPanel(props: {
   model: ConnectModel;
   trans: TranslationBundle;
-  onPublish: (options: Omit<Publisher.IOptions, 'model' | 'trans'>) => Promise<unknown>;
+  onPublish: (
+    options: Omit<Publisher.IOptions, 'model' | 'trans'>
+  ) => Promise<unknown>;
 }): JSX.Element {
   const { model, trans } = props;
   useSignals([
@@ -555,7 +567,11 @@ export function PublishPanel(props: {
       <div className="jp-RSConnect-file" title={path}>
         {basename(path)}
       </div>
-      <Targets model={model} trans={trans} onRedeploy={d => setRedeploy({ ...d })} />
+      <Targets
+        model={model}
+        trans={trans}
+        onRedeploy={d => setRedeploy({ ...d })}
+      />
       <PublishForm
         key={path}
         path={path}
@@ -600,6 +616,8 @@ export namespace PublishWidget {
   export interface IOptions {
     model: ConnectModel;
     trans: TranslationBundle;
-    onPublish: (options: Omit<Publisher.IOptions, 'model' | 'trans'>) => Promise<unknown>;
+    onPublish: (
+      options: Omit<Publisher.IOptions, 'model' | 'trans'>
+    ) => Promise<unknown>;
   }
 }

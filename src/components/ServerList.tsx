@@ -92,9 +92,7 @@ function ServerItem(props: {
         {server.url}
       </div>
       <div className="jp-RSConnect-serverMeta">
-        {server.username
-          ? trans.__('as %1', server.username) + ' · '
-          : ''}
+        {server.username ? trans.__('as %1', server.username) + ' · ' : ''}
         {sourceLabel(server.source, trans)}
         {server.insecure ? ' · ' + trans.__('TLS not verified') : ''}
       </div>

@@ -1,0 +1,362 @@
+/**
+ * The model with the server mocked: `api.ts` is the one module that talks to
+ * the server, so replacing its route wrappers isolates the model completely.
+ */
+jest.mock('../api', () => {
+  const actual = jest.requireActual('../api');
+  return {
+    ...actual,
+    listServers: jest.fn(),
+    addServer: jest.fn(),
+    removeServer: jest.fn(),
+    listContent: jest.fn(),
+    startPublish: jest.fn(),
+    getJob: jest.fn(),
+    cancelJob: jest.fn(),
+    listDeployments: jest.fn(),
+    inspectEnvironment: jest.fn()
+  };
+});
+
+import * as api from '../api';
+import { ApiError, IJob, IServer } from '../api';
+import { ConnectModel, publishableKind } from '../model';
+
+const mocked = api as jest.Mocked<typeof api>;
+
+const local: IServer = {
+  name: 'local',
+  url: 'http://127.0.0.1:3939',
+  username: 'admin',
+  source: 'saved'
+};
+
+function job(overrides: Partial<IJob> = {}): IJob {
+  return {
+    id: 'job-1',
+    path: 'work/report.ipynb',
+    server: 'local',
+    state: 'queued',
+    step: null,
+    log: [],
+    log_length: 0,
+    content_url: null,
+    dashboard_url: null,
+    error: null,
+    ...overrides
+  };
+}
+
+const request = {
+  path: 'work/report.ipynb',
+  server: 'local',
+  mode: 'source' as const,
+  title: 'Report'
+};
+
+describe('ConnectModel', () => {
+  let model: ConnectModel;
+
+  beforeEach(() => {
+    jest.resetAllMocks();
+    mocked.listDeployments.mockResolvedValue([]);
+    model = new ConnectModel({ pollInterval: 1 });
+  });
+
+  afterEach(() => {
+    model.dispose();
+  });
+
+  describe('servers', () => {
+    it('loads the server list and signals it', async () => {
+      mocked.listServers.mockResolvedValue([local]);
+      const seen: number[] = [];
+      model.serversChanged.connect((_, value) => seen.push(value.value.length));
+      await model.refreshServers();
+      expect(model.servers.value).toEqual([local]);
+      expect(model.servers.error).toBeNull();
+      expect(seen[seen.length - 1]).toBe(1);
+      expect(model.defaultServer).toBe('local');
+    });
+
+    it('keeps a listing error instead of throwing', async () => {
+      mocked.listServers.mockRejectedValue(
+        new ApiError('nope', { status: 500, reason: 'server_error' })
+      );
+      await model.refreshServers();
+      expect(model.servers.error?.message).toBe('nope');
+      expect(model.servers.loading).toBe(false);
+    });
+
+    it('adds a verified server and signals the new list', async () => {
+      mocked.addServer.mockResolvedValue(local);
+      mocked.listServers.mockResolvedValue([local]);
+      const changed = jest.fn();
+      model.serversChanged.connect(changed);
+      const server = await model.addServer({
+        name: 'local',
+        url: local.url,
+        api_key: 'secret'
+      });
+      expect(server).toEqual(local);
+      expect(mocked.addServer).toHaveBeenCalledWith({
+        name: 'local',
+        url: local.url,
+        api_key: 'secret'
+      });
+      expect(model.servers.value.map(s => s.name)).toEqual(['local']);
+      expect(changed).toHaveBeenCalled();
+    });
+
+    it('passes the server error of a wrong key through and saves nothing', async () => {
+      mocked.addServer.mockRejectedValue(
+        new ApiError('The API key was rejected by Connect.', {
+          status: 400,
+          reason: 'invalid_api_key'
+        })
+      );
+      const changed = jest.fn();
+      model.serversChanged.connect(changed);
+      await expect(
+        model.addServer({ name: 'x', url: local.url, api_key: 'wrong' })
+      ).rejects.toMatchObject({
+        reason: 'invalid_api_key',
+        message: 'The API key was rejected by Connect.'
+      });
+      expect(model.servers.value).toEqual([]);
+      expect(changed).not.toHaveBeenCalled();
+    });
+
+    it('removes a server', async () => {
+      mocked.listServers.mockResolvedValue([local]);
+      mocked.removeServer.mockResolvedValue();
+      await model.refreshServers();
+      await model.removeServer('local');
+      expect(mocked.removeServer).toHaveBeenCalledWith('local');
+      expect(model.servers.value).toEqual([]);
+    });
+
+    it('prefers the default server of the settings', async () => {
+      mocked.listServers.mockResolvedValue([
+        local,
+        { ...local, name: 'prod', default: true }
+      ]);
+      await model.refreshServers();
+      expect(model.defaultServer).toBe('prod');
+      model.settings = { ...model.settings, defaultServer: 'local' };
+      expect(model.defaultServer).toBe('local');
+    });
+
+    it('verifies a server by listing its content', async () => {
+      mocked.listContent.mockResolvedValue([{ guid: 'a' }, { guid: 'b' }]);
+      await expect(model.verifyServer('local')).resolves.toBe(2);
+    });
+  });
+
+  describe('current document', () => {
+    it('signals a path change and loads its deployments', async () => {
+      const deployment = {
+        server: 'local',
+        content_guid: 'g1',
+        title: 'Report',
+        content_url: 'http://c/content/g1/'
+      };
+      mocked.listDeployments.mockResolvedValue([deployment]);
+      const paths: (string | null)[] = [];
+      model.currentPathChanged.connect((_, path) => paths.push(path));
+      const loaded = new Promise<void>(resolve =>
+        model.deploymentsChanged.connect((_, d) => {
+          if (!d.loading && d.value.length > 0) {
+            resolve();
+          }
+        })
+      );
+      model.currentPath = 'work/report.ipynb';
+      await loaded;
+      expect(paths).toEqual(['work/report.ipynb']);
+      expect(mocked.listDeployments).toHaveBeenCalledWith('work/report.ipynb');
+      expect(model.deployments.value).toEqual([deployment]);
+    });
+
+    it('does not signal when the path stays the same', () => {
+      model.currentPath = 'a.ipynb';
+      const changed = jest.fn();
+      model.currentPathChanged.connect(changed);
+      model.currentPath = 'a.ipynb';
+      expect(changed).not.toHaveBeenCalled();
+    });
+
+    it('loads the environment of the current file', async () => {
+      mocked.inspectEnvironment.mockResolvedValue({
+        python_version: '3.11.7',
+        source: 'pip freeze',
+        packages: ['numpy==2.0.0']
+      });
+      model.currentPath = 'work/report.ipynb';
+      await model.refreshEnvironment();
+      expect(mocked.inspectEnvironment).toHaveBeenCalledWith(
+        'work/report.ipynb'
+      );
+      expect(model.environment.value?.python_version).toBe('3.11.7');
+    });
+
+    it('knows what can be published', () => {
+      expect(publishableKind('a/b.ipynb')).toBe('notebook');
+      expect(publishableKind('app.py')).toBe('python');
+      expect(publishableKind('data.csv')).toBeNull();
+      expect(publishableKind(null)).toBeNull();
+    });
+  });
+
+  describe('publish jobs', () => {
+    it('polls a job to success, appending log lines, and signals each change', async () => {
+      mocked.startPublish.mockResolvedValue(job());
+      mocked.getJob
+        .mockResolvedValueOnce(
+          job({
+            state: 'running',
+            step: 'bundle',
+            log: ['a', 'b'],
+            log_length: 2
+          })
+        )
+        .mockResolvedValueOnce(
+          job({ state: 'running', step: 'deploy', log: ['c'], log_length: 3 })
+        )
+        .mockResolvedValueOnce(
+          job({
+            state: 'succeeded',
+            step: 'deploy',
+            log: ['d'],
+            log_length: 4,
+            content_url: 'http://c/content/g1/',
+            dashboard_url: 'http://c/connect/#/apps/g1'
+          })
+        );
+      const states: string[] = [];
+      model.jobChanged.connect((_, j) => states.push(j.state));
+
+      const final = await model.publish(request);
+
+      expect(final.state).toBe('succeeded');
+      expect(final.log).toEqual(['a', 'b', 'c', 'd']);
+      expect(final.content_url).toBe('http://c/content/g1/');
+      expect(states).toEqual(['queued', 'running', 'running', 'succeeded']);
+      // Each poll asks only for the lines it has not seen.
+      expect(mocked.getJob.mock.calls.map(call => call[1])).toEqual([0, 2, 3]);
+      expect(model.job('job-1')?.state).toBe('succeeded');
+      expect(model.latestJob('work/report.ipynb')?.id).toBe('job-1');
+    });
+
+    it('ends with the failure the server reports', async () => {
+      mocked.startPublish.mockResolvedValue(job());
+      mocked.getJob.mockResolvedValueOnce(
+        job({
+          state: 'failed',
+          step: 'deploy',
+          log: ['Traceback'],
+          log_length: 1,
+          error: {
+            message: 'task failed',
+            reason: 'task_failed',
+            step: 'deploy'
+          }
+        })
+      );
+      const final = await model.publish(request);
+      expect(final.state).toBe('failed');
+      expect(final.error).toEqual({
+        message: 'task failed',
+        reason: 'task_failed',
+        step: 'deploy'
+      });
+      expect(final.log).toEqual(['Traceback']);
+    });
+
+    it('cancels a running job and sees it end as cancelled', async () => {
+      mocked.startPublish.mockResolvedValue(job({ state: 'running' }));
+      let cancelled = false;
+      mocked.cancelJob.mockImplementation(async () => {
+        cancelled = true;
+      });
+      mocked.getJob.mockImplementation(async () =>
+        cancelled
+          ? job({ state: 'cancelled', log: [], log_length: 0 })
+          : job({ state: 'running', step: 'deploy', log: [], log_length: 0 })
+      );
+      const started = await model.start(request);
+      await model.cancel(started.id);
+      const final = await model.done(started.id);
+      expect(mocked.cancelJob).toHaveBeenCalledWith('job-1');
+      expect(final.state).toBe('cancelled');
+    });
+
+    it('throws when the server refuses to start the job', async () => {
+      mocked.startPublish.mockRejectedValue(
+        new ApiError('Path is outside the root directory', {
+          status: 403,
+          reason: 'forbidden_path'
+        })
+      );
+      const changed = jest.fn();
+      model.jobChanged.connect(changed);
+      await expect(model.publish(request)).rejects.toMatchObject({
+        reason: 'forbidden_path'
+      });
+      expect(changed).not.toHaveBeenCalled();
+      expect(model.jobs).toEqual([]);
+    });
+
+    it('gives a job up after repeated poll failures', async () => {
+      model.dispose();
+      model = new ConnectModel({ pollInterval: 1, maxPollErrors: 3 });
+      mocked.startPublish.mockResolvedValue(job({ state: 'running' }));
+      mocked.getJob.mockRejectedValue(
+        new ApiError('Could not reach the Jupyter server', {
+          reason: 'network'
+        })
+      );
+      const final = await model.publish(request);
+      expect(final.state).toBe('failed');
+      expect(final.error?.reason).toBe('network');
+      expect(mocked.getJob).toHaveBeenCalledTimes(3);
+    });
+
+    it('rides out a transient poll failure', async () => {
+      mocked.startPublish.mockResolvedValue(job({ state: 'running' }));
+      mocked.getJob
+        .mockRejectedValueOnce(new ApiError('blip', { reason: 'network' }))
+        .mockResolvedValueOnce(
+          job({ state: 'succeeded', log: ['ok'], log_length: 1 })
+        );
+      const final = await model.publish(request);
+      expect(final.state).toBe('succeeded');
+      expect(final.log).toEqual(['ok']);
+    });
+
+    it('refreshes the deployments after publishing the current file', async () => {
+      model.currentPath = 'work/report.ipynb';
+      mocked.listDeployments.mockClear();
+      mocked.startPublish.mockResolvedValue(job());
+      mocked.getJob.mockResolvedValue(job({ state: 'succeeded' }));
+      await model.publish(request);
+      expect(mocked.listDeployments).toHaveBeenCalledWith('work/report.ipynb');
+    });
+
+    it('stops polling and disconnects signals when disposed', async () => {
+      mocked.startPublish.mockResolvedValue(job({ state: 'running' }));
+      mocked.getJob.mockResolvedValue(job({ state: 'running' }));
+      const changed = jest.fn();
+      model.jobChanged.connect(changed);
+      const started = await model.start(request);
+      model.dispose();
+      const final = await model.done(started.id);
+      expect(final.state).toBe('running');
+      expect(model.isDisposed).toBe(true);
+      const calls = changed.mock.calls.length;
+      // A disposed model emits nothing more.
+      await new Promise(resolve => setTimeout(resolve, 10));
+      expect(changed.mock.calls.length).toBe(calls);
+    });
+  });
+});
