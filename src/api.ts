@@ -23,6 +23,9 @@ export interface IServer {
   source: ServerSource;
   default?: boolean;
   insecure?: boolean;
+  has_ca_cert?: boolean;
+  /** Presets and servers from the environment cannot be removed here. */
+  read_only?: boolean;
 }
 
 /** The body of `POST servers`: the only request that carries an API key. */
@@ -49,6 +52,8 @@ export interface IPublishRequest {
   extra_files?: string[];
   entrypoint?: string;
   app_mode?: string;
+  /** Environment variables of the content: sent once, never stored or shown again. */
+  env_vars?: Record<string, string>;
 }
 
 /** A publish job's state; the last three are final. */
@@ -72,6 +77,19 @@ export interface IJobError {
   message: string;
   reason?: string | null;
   step?: string | null;
+  /** Connect's page with the content's logs, when the deploy task failed. */
+  logs_url?: string | null;
+  [key: string]: unknown;
+}
+
+/** One step of a publish job. */
+export interface IJobStep {
+  id: string;
+  label: string;
+  state: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | string;
+  detail?: string;
+  /** 0–1 (or a percentage) while uploading. */
+  progress?: number | null;
 }
 
 /** A publish job as returned by `GET jobs/{id}?since=N`. */
@@ -87,7 +105,8 @@ export interface IJob {
   content_url?: string | null;
   dashboard_url?: string | null;
   error?: IJobError | null;
-  /** Any further fields the server sends (progress, steps, ...). */
+  steps?: IJobStep[];
+  /** Any further fields the server sends. */
   [key: string]: unknown;
 }
 
@@ -104,7 +123,7 @@ export interface IEnvironment {
 
 /** A deployment record of a file (`GET deployments?path=`). */
 export interface IDeployment {
-  server: string;
+  server_name?: string | null;
   server_url?: string;
   content_guid?: string;
   title?: string;
@@ -127,9 +146,9 @@ export interface IContentItem {
   [key: string]: unknown;
 }
 
-/** The answer of `POST manifest`. */
+/** The answer of `POST manifest`: the files written. */
 export interface IManifestResult {
-  path?: string;
+  written?: string[] | { created?: string[]; skipped?: string[] };
   [key: string]: unknown;
 }
 
@@ -307,10 +326,21 @@ export async function listDeployments(path: string): Promise<IDeployment[]> {
   return data.deployments ?? [];
 }
 
+/** The body of `POST manifest`. */
+export interface IManifestRequest {
+  path: string;
+  mode?: PublishMode;
+  app_mode?: string;
+  entrypoint?: string;
+}
+
 /** `POST manifest`: write manifest.json beside a file, for git-backed publishing. */
 export async function writeManifest(
-  path: string,
+  request: IManifestRequest,
   overwrite = false
 ): Promise<IManifestResult> {
-  return requestAPI<IManifestResult>('manifest', post({ path, overwrite }));
+  return requestAPI<IManifestResult>(
+    'manifest',
+    post({ ...request, overwrite })
+  );
 }

@@ -10,7 +10,13 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
 
-import { ApiError, listDeployments, writeManifest } from './api';
+import {
+  ApiError,
+  IManifestRequest,
+  IManifestResult,
+  listDeployments,
+  writeManifest
+} from './api';
 import { ConnectPanel } from './components/ConnectPanel';
 import { basename, openUrl } from './components/hooks';
 import { connectIcon } from './icons';
@@ -64,6 +70,18 @@ export function resolvePath(
     }
   }
   return currentDocumentPath(context.app) ?? context.model.currentPath;
+}
+
+/** The files a manifest request wrote, whatever the shape of the answer. */
+function writtenFiles(result: IManifestResult): string[] {
+  const written = result?.written;
+  if (Array.isArray(written)) {
+    return written.map(String);
+  }
+  if (written && Array.isArray(written.created)) {
+    return written.created.map(String);
+  }
+  return [];
 }
 
 function showPanel(context: ICommandContext): void {
@@ -170,10 +188,23 @@ export function addCommands(context: ICommandContext): void {
         return;
       }
       const name = basename(path);
+      const kind = publishableKind(path);
+      const request: IManifestRequest = {
+        path,
+        mode: kind === 'python' ? 'app' : 'source'
+      };
       try {
-        let result;
+        // An app keeps the type it was published with.
+        const published = await listDeployments(path).catch(() => []);
+        const appMode = published.find(d =>
+          d.app_mode?.startsWith('python-')
+        )?.app_mode;
+        if (kind === 'python' && appMode) {
+          request.app_mode = appMode;
+        }
+        let result: IManifestResult;
         try {
-          result = await writeManifest(path, false);
+          result = await writeManifest(request, false);
         } catch (error) {
           if (
             !(error instanceof ApiError) ||
@@ -192,14 +223,13 @@ export function addCommands(context: ICommandContext): void {
           if (!answer.button.accept) {
             return;
           }
-          result = await writeManifest(path, true);
+          result = await writeManifest(request, true);
         }
+        const written = writtenFiles(result).map(basename);
         Notification.success(
-          trans.__(
-            'Wrote %1 for %2.',
-            (result?.path as string | undefined) ?? 'manifest.json',
-            name
-          ),
+          written.length > 0
+            ? trans.__('Wrote %1 beside %2.', written.join(', '), name)
+            : trans.__('Wrote manifest.json beside %1.', name),
           { autoClose: 5000 }
         );
         void app.commands.execute('filebrowser:refresh').catch(() => undefined);

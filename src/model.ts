@@ -56,6 +56,36 @@ export function publishableKind(
   return null;
 }
 
+function sameUrl(
+  a: string | null | undefined,
+  b: string | null | undefined
+): boolean {
+  const norm = (url: string | null | undefined): string =>
+    (url ?? '').trim().replace(/\/+$/, '').toLowerCase();
+  return !!a && !!b && norm(a) === norm(b);
+}
+
+/**
+ * The nickname of the server a deployment record belongs to: its own
+ * `server_name` when that server is listed, else the listed server with the
+ * same URL (records written by rsconnect-python only know the URL), else
+ * whatever the record names.
+ */
+export function deploymentServer(
+  deployment: IDeployment,
+  servers: ReadonlyArray<IServer>
+): string {
+  const byName = servers.find(s => s.name === deployment.server_name);
+  if (byName) {
+    return byName.name;
+  }
+  const byUrl = servers.find(s => sameUrl(s.url, deployment.server_url));
+  if (byUrl) {
+    return byUrl.name;
+  }
+  return deployment.server_name ?? deployment.server_url ?? '';
+}
+
 function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) {
     return error;

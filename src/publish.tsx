@@ -45,7 +45,8 @@ export function stepLabel(
 
 /** The upload progress of a job (0–1) when the server reports one. */
 function jobProgress(job: IJob): number | undefined {
-  const progress = job.progress;
+  const running = job.steps?.find(step => step.state === 'running');
+  const progress = running?.progress ?? job.progress;
   if (typeof progress === 'number' && isFinite(progress)) {
     return progress > 1 ? progress / 100 : progress;
   }
@@ -55,7 +56,7 @@ function jobProgress(job: IJob): number | undefined {
 /** Content that clashes with a new title, as the server describes it in a 409 answer. */
 function clashingContent(error: ApiError): IContentItem | null {
   const body = error.body;
-  const list = body.content;
+  const list = body.matches ?? body.content;
   if (Array.isArray(list) && list.length > 0) {
     return list[0] as IContentItem;
   }
@@ -76,7 +77,9 @@ function clashingContent(error: ApiError): IContentItem | null {
 export function isTitleClash(error: unknown): error is ApiError {
   return (
     error instanceof ApiError &&
-    (error.reason === 'conflict' || error.reason === 'name_conflict') &&
+    (error.reason === 'title_conflict' ||
+      error.reason === 'conflict' ||
+      error.reason === 'name_conflict') &&
     clashingContent(error) !== null
   );
 }

@@ -6,15 +6,16 @@ import { useEffect, useRef, useState } from 'react';
 import {
   IDeployment,
   IJob,
+  IJobStep,
   IPublishRequest,
   PublishMode,
   isFinal
 } from '../api';
-import { ConnectModel, publishableKind } from '../model';
+import { ConnectModel, deploymentServer, publishableKind } from '../model';
 import { Publisher, stepLabel } from '../publish';
 import { DeployLog } from './DeployLog';
 import { ErrorMessage } from './ErrorMessage';
-import { basename, openUrl, stem, useSignals } from './hooks';
+import { basename, dirname, openUrl, stem, useSignals } from './hooks';
 
 /** Python app modes Connect knows, for `.py` files. */
 export const APP_MODES: ReadonlyArray<[string, string]> = [
@@ -93,7 +94,7 @@ function Targets(props: {
     >
       {[...value].sort(newestFirst).map(d => (
         <li
-          key={`${d.server}/${d.content_guid ?? d.title}`}
+          key={`${d.server_url}/${d.content_guid ?? d.title}`}
           className="jp-RSConnect-target"
           data-content-guid={d.content_guid}
         >
@@ -101,7 +102,7 @@ function Targets(props: {
             {d.title || d.content_guid}
           </div>
           <div className="jp-RSConnect-serverMeta">
-            {d.server}
+            {deploymentServer(d, model.servers.value)}
             {d.deployed_at ? ' · ' + formatDate(d.deployed_at) : ''}
             {deploymentMode(d) ? ' · ' + deploymentMode(d) : ''}
           </div>
@@ -187,6 +188,32 @@ function EnvironmentPreview(props: {
   );
 }
 
+/** A short label of a step's state (also readable without colours). */
+function stepStateLabel(state: string, trans: TranslationBundle): string {
+  switch (state) {
+    case 'succeeded':
+      return '✓';
+    case 'failed':
+      return '✗';
+    case 'running':
+      return '…';
+    case 'skipped':
+      return trans.__('(skipped)');
+    default:
+      return '·';
+  }
+}
+
+/** A step's title: translated for the steps we know, else the server's label. */
+function stepTitle(step: IJobStep, trans: TranslationBundle): string {
+  const known = stepLabel(step.id, trans);
+  return known === step.id ? step.label || step.id : capitalize(known);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** The state and log of the newest job of the current file. */
 function JobView(props: {
   job: IJob;
@@ -257,6 +284,40 @@ function JobView(props: {
           </button>
         )}
       </div>
+      {job.steps && job.steps.length > 0 && (
+        <ol className="jp-RSConnect-steps" aria-label={trans.__('Steps')}>
+          {job.steps.map(step => (
+            <li
+              key={step.id}
+              className={`jp-RSConnect-step jp-mod-${step.state}`}
+              data-step={step.id}
+            >
+              <span className="jp-RSConnect-stepState">
+                {stepStateLabel(step.state, trans)}
+              </span>{' '}
+              {stepTitle(step, trans)}
+              {typeof step.progress === 'number' && step.state === 'running'
+                ? ` ${Math.round(step.progress > 1 ? step.progress : step.progress * 100)}%`
+                : ''}
+              {step.detail ? (
+                <span className="jp-RSConnect-stepDetail">
+                  {' '}
+                  — {step.detail}
+                </span>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      )}
+      {job.error?.logs_url && (
+        <button
+          type="button"
+          className="jp-RSConnect-linkButton"
+          onClick={() => openUrl(job.error!.logs_url!)}
+        >
+          {trans.__('Open the content logs on Connect')}
+        </button>
+      )}
       <ErrorMessage error={cancelError} trans={trans} />
       <DeployLog lines={job.log} trans={trans} />
     </div>
@@ -291,6 +352,7 @@ function PublishForm(props: {
   const [entrypoint, setEntrypoint] = useState(stem(path));
   const [hideInput, setHideInput] = useState(false);
   const [extraFiles, setExtraFiles] = useState('');
+  const [envVars, setEnvVars] = useState<{ name: string; value: string }[]>([]);
   const [error, setError] = useState<Error | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const firstField = useRef<HTMLSelectElement>(null);
@@ -298,7 +360,7 @@ function PublishForm(props: {
   // "Redeploy" on a target fills the form with it.
   useEffect(() => {
     if (props.redeploy) {
-      setServer(props.redeploy.server);
+      setServer(deploymentServer(props.redeploy, model.servers.value));
       setTarget(props.redeploy.content_guid ?? 'new');
       setTitle(undefined);
       setMode(undefined);
@@ -311,7 +373,9 @@ function PublishForm(props: {
       ? server
       : (model.defaultServer ?? '');
   const serverTargets = deployments
-    .filter(d => d.server === effectiveServer && d.content_guid)
+    .filter(
+      d => deploymentServer(d, servers) === effectiveServer && !!d.content_guid
+    )
     .sort(newestFirst);
   const effectiveTarget =
     target !== undefined &&
@@ -355,12 +419,20 @@ function PublishForm(props: {
         request.entrypoint = entrypoint.trim();
       }
     }
+    const folder = dirname(path);
     const extra = extraFiles
       .split('\n')
       .map(line => line.trim())
-      .filter(Boolean);
+      .filter(Boolean)
+      .map(file => (folder ? `${folder}/${file}` : file));
     if (extra.length > 0) {
       request.extra_files = extra;
+    }
+    const vars = envVars.filter(v => v.name.trim());
+    if (vars.length > 0) {
+      request.env_vars = Object.fromEntries(
+        vars.map(v => [v.name.trim(), v.value])
+      );
     }
     setSubmitting(true);
     try {
@@ -501,7 +573,7 @@ function PublishForm(props: {
       )}
       <label className="jp-RSConnect-field">
         <span>
-          {trans.__('Extra files (one path per line, relative to the file)')}
+          {trans.__('Extra files (one per line, in the folder of the file)')}
         </span>
         <textarea
           className="jp-mod-styled"
@@ -511,6 +583,64 @@ function PublishForm(props: {
           onChange={event => setExtraFiles(event.target.value)}
         />
       </label>
+      <fieldset className="jp-RSConnect-envVars">
+        <legend>{trans.__('Environment variables')}</legend>
+        {envVars.map((v, index) => (
+          <div key={index} className="jp-RSConnect-envVar">
+            <input
+              className="jp-mod-styled"
+              aria-label={trans.__('Variable name')}
+              placeholder={trans.__('NAME')}
+              pattern="[A-Za-z_][A-Za-z0-9_]*"
+              value={v.name}
+              onChange={event =>
+                setEnvVars(
+                  envVars.map((w, i) =>
+                    i === index ? { ...w, name: event.target.value } : w
+                  )
+                )
+              }
+            />
+            <input
+              className="jp-mod-styled"
+              aria-label={trans.__('Variable value')}
+              placeholder={trans.__('value')}
+              type="password"
+              autoComplete="off"
+              value={v.value}
+              onChange={event =>
+                setEnvVars(
+                  envVars.map((w, i) =>
+                    i === index ? { ...w, value: event.target.value } : w
+                  )
+                )
+              }
+            />
+            <button
+              type="button"
+              className="jp-RSConnect-linkButton"
+              aria-label={trans.__('Remove variable %1', v.name)}
+              onClick={() => setEnvVars(envVars.filter((_, i) => i !== index))}
+            >
+              {trans.__('Remove')}
+            </button>
+          </div>
+        ))}
+        <button
+          type="button"
+          className="jp-RSConnect-linkButton"
+          onClick={() => setEnvVars([...envVars, { name: '', value: '' }])}
+        >
+          {trans.__('Add variable')}
+        </button>
+        {envVars.length > 0 && (
+          <div className="jp-RSConnect-hint">
+            {trans.__(
+              'Values are sent to Connect with this publish and never stored here.'
+            )}
+          </div>
+        )}
+      </fieldset>
       <EnvironmentPreview model={model} trans={trans} />
       <ErrorMessage error={error} trans={trans} />
       <div className="jp-RSConnect-buttons">

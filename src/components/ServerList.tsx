@@ -25,6 +25,8 @@ function sourceLabel(source: string, trans: TranslationBundle): string {
       return trans.__('from rsconnect-python');
     case 'preset':
       return trans.__('preset by your administrator');
+    case 'embedded':
+      return trans.__('local emulator');
     default:
       return trans.__('saved');
   }
@@ -114,7 +116,7 @@ function ServerItem(props: {
             {trans.__('Make default')}
           </button>
         )}
-        {server.source === 'saved' && (
+        {server.source === 'saved' && !server.read_only && (
           <button
             type="button"
             className="jp-RSConnect-linkButton"

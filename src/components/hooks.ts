@@ -23,6 +23,12 @@ export function basename(path: string): string {
   return parts[parts.length - 1];
 }
 
+/** The folder of a file path ('' at the root). */
+export function dirname(path: string): string {
+  const index = path.lastIndexOf('/');
+  return index > 0 ? path.slice(0, index) : '';
+}
+
 /** A file name without its extension (`report.ipynb` → `report`). */
 export function stem(path: string): string {
   const name = basename(path);
