@@ -1,0 +1,81 @@
+"""TLS with a self-signed (private CA) certificate: refused by default, accepted when told."""
+
+from __future__ import annotations
+
+import pytest
+
+from rsconnect_lab.connect import ConnectClient, errors
+
+from .conftest import MakeClient, TLSSetup
+
+
+@pytest.mark.asyncio
+async def test_refused_by_default_with_the_ca_hint(
+    tls_emulator: TLSSetup, make_client: MakeClient
+) -> None:
+    emu = tls_emulator.emulator
+    assert emu.url.startswith("https://")
+    client = make_client(emu.url, emu.api_key)
+    with pytest.raises(errors.TLSError) as info:
+        await client.server_settings()
+    message = info.value.message
+    assert emu.url in message and "CA bundle" in message and "CONNECT_CA_CERTIFICATE" in message
+    assert info.value.reason == "tls"
+
+
+@pytest.mark.asyncio
+async def test_accepted_with_the_ca_bundle_file(
+    tls_emulator: TLSSetup, make_client: MakeClient
+) -> None:
+    emu = tls_emulator.emulator
+    client = make_client(emu.url, emu.api_key, ca_cert=str(tls_emulator.ca_file))
+    assert (await client.me()).username
+
+
+@pytest.mark.asyncio
+async def test_accepted_with_the_ca_pem_text(
+    tls_emulator: TLSSetup, make_client: MakeClient
+) -> None:
+    emu = tls_emulator.emulator
+    client = make_client(emu.url, emu.api_key, ca_cert=tls_emulator.ca_pem)
+    assert (await client.me()).username
+
+
+@pytest.mark.asyncio
+async def test_accepted_with_insecure(tls_emulator: TLSSetup, make_client: MakeClient) -> None:
+    emu = tls_emulator.emulator
+    client = make_client(emu.url, emu.api_key, insecure=True)
+    assert (await client.me()).username
+    assert "insecure=True" in repr(client)
+
+
+@pytest.mark.asyncio
+async def test_from_env_with_ca_certificate(
+    tls_emulator: TLSSetup, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emu = tls_emulator.emulator
+    monkeypatch.setenv("CONNECT_SERVER", emu.url)
+    monkeypatch.setenv("CONNECT_API_KEY", emu.api_key)
+    monkeypatch.setenv("CONNECT_CA_CERTIFICATE", str(tls_emulator.ca_file))
+    monkeypatch.delenv("CONNECT_INSECURE", raising=False)
+    async with ConnectClient.from_env() as connect:
+        assert (await connect.me()).username
+    monkeypatch.delenv("CONNECT_CA_CERTIFICATE")
+    monkeypatch.setenv("CONNECT_INSECURE", "1")
+    async with ConnectClient.from_env() as connect:
+        assert (await connect.me()).username
+
+
+@pytest.mark.asyncio
+async def test_wrong_host_name(tls_emulator: TLSSetup, make_client: MakeClient) -> None:
+    emu = tls_emulator.emulator
+    # The certificate names 127.0.0.1 and localhost; ::1 would be a third name, so use a
+    # DNS name that resolves locally but is not on the certificate.
+    url = emu.url.replace("127.0.0.1", "localhost.localdomain")
+    client = make_client(url, emu.api_key, ca_cert=str(tls_emulator.ca_file), retries=0)
+    try:
+        await client.me()
+    except errors.TLSError as exc:
+        assert "different host name" in exc.message
+    except errors.ServerUnreachable:
+        pytest.skip("localhost.localdomain does not resolve here")
