@@ -1,0 +1,42 @@
+"""Pre-flight warnings: imports and the server's Python versions."""
+
+from __future__ import annotations
+
+from rsconnect_lab.environment import (
+    imported_modules,
+    missing_import_warnings,
+    python_version_warnings,
+)
+
+
+def test_imports_with_ipython_syntax() -> None:
+    src = "%%time\nimport os, numpy.linalg as la\nfrom pandas import DataFrame\n!pip list\nx?\nfrom . import y"
+    assert imported_modules(src) == {"os", "numpy", "pandas"}
+
+
+def test_unparsable_source_falls_back_to_lines() -> None:
+    assert imported_modules("import requests\nthis is not python (") == {"requests"}
+
+
+def test_missing_imports() -> None:
+    warnings = missing_import_warnings(
+        ["numpy", "os", "sklearn", "yaml", "ghost"],
+        ["numpy==1", "scikit-learn==1.4"],
+        {"numpy": ["numpy"], "sklearn": ["scikit-learn"], "yaml": ["pyyaml"]},
+        stdlib={"os"},
+    )
+    assert warnings == [
+        "'ghost' is imported but no installed distribution provides it, so no listed package does.",
+        "'yaml' is imported but its package (pyyaml) is not listed.",
+    ]
+
+
+def test_python_versions() -> None:
+    settings = {"installations": [{"version": "3.10.12"}, {"version": "3.12.1"}]}
+    assert python_version_warnings("3.12.4", settings) == []
+    assert "no Python 3.11" in python_version_warnings("3.11.7", settings)[0]
+    assert python_version_warnings("3.11.7", None) == []
+    assert python_version_warnings("3.11.7", settings, python_requires=">=3.12") == []
+    assert python_version_warnings("3.11.7", {"installations": []}) == [
+        "The server offers no Python installation."
+    ]
