@@ -1,0 +1,96 @@
+"""The streamed tar.gz: readable by tarfile and GNU tar, multi-member, stored when incompressible."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+import subprocess
+import tarfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from rsconnect_lab.bundle.files import BundleError
+from rsconnect_lab.bundle.targz import CHUNK, Member, gzip_member, write_targz
+
+
+def gzip_members(data: bytes) -> int:
+    """How many gzip members a stream holds."""
+    count = 0
+    while data:
+        d = zlib.decompressobj(31)
+        d.decompress(data)
+        assert d.eof
+        data = d.unused_data
+        count += 1
+    return count
+
+
+def _tree(root: Path) -> list[Member]:
+    (root / "sub").mkdir(parents=True)
+    (root / "random.bin").write_bytes(os.urandom(3 * CHUNK + 1234))
+    (root / "text.txt").write_bytes(b"hello world, " * 300_000)
+    (root / "empty").write_bytes(b"")
+    (root / "sub" / "ünïcode name.txt").write_text("x" * 511)
+    long_name = "sub/" + "d" * 120 + "/" + "f" * 120 + ".txt"
+    (root / long_name).parent.mkdir()
+    (root / long_name).write_text("long")
+    os.chmod(root / "text.txt", 0o755)
+    names = ["random.bin", "text.txt", "empty", "sub/ünïcode name.txt", long_name]
+    members = [Member("manifest.json", data=b'{"version": 1}')]
+    members += [Member(n, source=root / n, size=(root / n).stat().st_size) for n in names]
+    return members
+
+
+def test_round_trip_tarfile_and_gnu_tar(tmp_path: Path) -> None:
+    members = _tree(tmp_path / "src")
+    out = tmp_path / "b.tar.gz"
+    with open(out, "wb") as f:
+        size = write_targz(f, members, workers=2)
+    data = out.read_bytes()
+    assert size == len(data)
+    assert gzip_members(data) > 3
+    with tarfile.open(out, "r:gz") as tar:
+        assert tar.getnames() == [m.name for m in members]
+        for m in members[1:]:
+            assert m.source is not None
+            assert tar.extractfile(m.name).read() == m.source.read_bytes()  # type: ignore[union-attr]
+        assert tar.getmember("text.txt").mode == 0o755
+        assert tar.extractfile("manifest.json").read() == b'{"version": 1}'  # type: ignore[union-attr]
+    dest = tmp_path / "gnu"
+    dest.mkdir()
+    subprocess.run(["tar", "xzf", str(out), "-C", str(dest)], check=True)
+    for m in members[1:]:
+        assert m.source is not None
+        assert (dest / m.name).read_bytes() == m.source.read_bytes()
+    listing = subprocess.run(["tar", "tzf", str(out)], check=True, capture_output=True, text=True)
+    assert listing.stdout.splitlines()[0] == "manifest.json"
+    assert len(gzip.decompress(data)) % tarfile.RECORDSIZE == 0
+
+
+def test_incompressible_chunks_are_stored() -> None:
+    noise = os.urandom(CHUNK)
+    stored = gzip_member(noise, 6)
+    assert len(noise) < len(stored) < len(noise) + 200  # stored blocks: a few bytes of framing
+    assert gzip.decompress(stored) == noise
+    text = b"abc " * (CHUNK // 4)
+    assert len(gzip_member(text, 6)) < len(text) // 50
+
+
+def test_file_that_shrinks_is_an_error(tmp_path: Path) -> None:
+    f = tmp_path / "f"
+    f.write_bytes(b"x" * 10)
+    with pytest.raises(BundleError, match="shrank"):
+        write_targz(io.BytesIO(), [Member("f", source=f, size=100)])
+
+
+def test_file_that_grows_keeps_the_listed_size(tmp_path: Path) -> None:
+    f = tmp_path / "f"
+    f.write_bytes(b"x" * 1000)
+    buf = io.BytesIO()
+    write_targz(buf, [Member("f", source=f, size=10)])
+    buf.seek(0)
+    with tarfile.open(fileobj=buf, mode="r:gz") as tar:
+        assert tar.extractfile("f").read() == b"x" * 10  # type: ignore[union-attr]
