@@ -1,0 +1,186 @@
+"""The deploy/build task: unpack, check the manifest, render or start, make live."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import shutil
+import sys
+import tarfile
+from pathlib import Path
+from typing import Any
+
+from . import environments, render
+from .apps import AppProcess
+from .auth import now
+from .modes import APP_MODES, RENDERED_MODES, SERVED_MODES, STATIC_MODES
+from .state import State
+from .store import Row
+from .tasks import Task, TaskFailed
+
+log = logging.getLogger(__name__)
+_content_locks: dict[str, asyncio.Lock] = {}
+
+
+def unpack(archive: Path, dest: Path) -> int:
+    """Extract safely (no absolute paths, links or `..` escaping dest); returns file count."""
+    if dest.exists():
+        shutil.rmtree(dest)
+    dest.mkdir(parents=True)
+    with tarfile.open(archive, "r:gz") as tar:
+        members = tar.getmembers()
+        tar.extractall(dest, filter="data")
+    return sum(1 for m in members if m.isfile())
+
+
+def primary_document(src: Path, manifest: dict[str, Any]) -> str | None:
+    meta = manifest.get("metadata") or {}
+    for name in (meta.get("primary_html"), meta.get("entrypoint"), "index.html"):
+        if isinstance(name, str) and name and (src / name).is_file():
+            return name
+    return None
+
+
+async def env_values(state: State, guid: str) -> dict[str, str]:
+    rows = await state.store.fetchall(
+        "SELECT name, value FROM env_vars WHERE content_guid = ?", guid
+    )
+    return {r["name"]: r["value"] for r in rows}
+
+
+async def start(
+    state: State,
+    content: Row,
+    bundle: Row,
+    activate: bool,
+    user: Row,
+    kind: str,
+    request_path: str,
+    root: str,
+) -> Task:
+    async def body(task: Task) -> dict[str, Any] | None:
+        lock = _content_locks.setdefault(content["guid"], asyncio.Lock())
+        async with lock:  # one deploy per content at a time, as Connect serializes them
+            return await _run(
+                state, task, content["guid"], bundle, activate, kind, request_path, root
+            )
+
+    return await state.tasks.start(kind, content["guid"], user["guid"], body)
+
+
+async def _run(
+    state: State,
+    task: Task,
+    guid: str,
+    bundle: Row,
+    activate: bool,
+    kind: str,
+    request_path: str,
+    root: str,
+) -> dict[str, Any] | None:
+    bid: int = bundle["id"]
+    layout = state.layout
+    src = layout.source(guid, bid)
+    manifest: dict[str, Any] = json.loads(bundle["manifest"])
+    mode: str = manifest["metadata"]["appmode"]
+    task.log(f"Building {mode} content from bundle {bid}...")
+    if state.faults.task_should_fail(kind, request_path):
+        raise TaskFailed("Error code: injected-fault. The emulator was told to fail this task.")
+    if mode not in SERVED_MODES:
+        raise TaskFailed(
+            f"Error code: unsupported-app-mode. The emulator cannot run app mode {mode!r}."
+        )
+    base = state.settings.python or sys.executable
+    env = environments.content_env(root, guid, await env_values(state, guid))
+    if not bundle["built"]:
+        count = await asyncio.to_thread(unpack, layout.archive(bid), src)
+        task.log(f"Bundle {bid} unpacked: {count} files.")
+        requested = (manifest.get("python") or {}).get("version")
+        python = await environments.python_for(
+            base, state.settings.build_venvs, layout.venvs, src, manifest, task.log
+        )
+        version = await asyncio.to_thread(environments.python_version, python)
+        if requested:
+            task.log(f"Bundle requested Python version {requested}; using Python {version}.")
+        if mode in STATIC_MODES:
+            doc = primary_document(src, manifest)
+            if doc is None:
+                raise TaskFailed(
+                    "Error code: static-primary-document-missing. The bundle has no primary HTML"
+                    " document (metadata.primary_html)."
+                )
+            task.log(f"Primary document: {doc}")
+        elif mode in RENDERED_MODES:
+            notebook = (manifest.get("metadata") or {}).get("entrypoint")
+            if not isinstance(notebook, str) or not (src / notebook).is_file():
+                raise TaskFailed(
+                    f"Error code: notebook-missing. The bundle has no notebook {notebook!r}."
+                )
+            task.log(f"Executing {notebook} with nbconvert...")
+            await render.render_notebook(
+                python, src, notebook, layout.output(guid, bid), manifest, env, task.log
+            )
+            task.log(f"Rendered {notebook} to HTML.")
+        await state.store.execute("UPDATE bundles SET built = 1 WHERE id = ?", bid)
+    else:
+        python = await environments.python_for(
+            base, state.settings.build_venvs, layout.venvs, src, manifest, task.log
+        )
+        task.log(f"Bundle {bid} was already built.")
+    if mode in APP_MODES:
+        prefix = f"/content/{guid}/" if activate else f"/content/{guid}/_bundle{bid}/"
+        task.log(f"Launching {mode} application...")
+        await state.apps.start(
+            guid, bid, prefix, mode, src, manifest, python, env, task.log, layout.app_log(guid, bid)
+        )
+    if activate:
+        t = now()
+        await state.store.execute(
+            "UPDATE content SET bundle_id = ?, app_mode = ?, py_version = ?,"
+            " last_deployed_time = ? WHERE guid = ?",
+            bid,
+            mode,
+            bundle["py_version"],
+            t,
+            guid,
+        )
+        if mode in APP_MODES:
+            await state.apps.stop_others(guid, keep=(bid, f"/content/{guid}/"))
+        else:
+            await state.apps.stop_content(guid)
+        task.log(f"Bundle {bid} is now live at {root}/content/{guid}/")
+    else:
+        task.log(f"Bundle {bid} built; preview at {root}/content/{guid}/_bundle{bid}/")
+    return None
+
+
+async def ensure_app(state: State, guid: str, bundle: Row, prefix: str, root: str) -> AppProcess:
+    """The running process for this prefix, started on demand (after a restart or a crash)."""
+    running = state.apps.get(guid, prefix)
+    if running is not None:
+        return running
+    async with state.apps.lock(guid, prefix):
+        running = state.apps.get(guid, prefix)
+        if running is not None:
+            return running
+        bid: int = bundle["id"]
+        src = state.layout.source(guid, bid)
+        manifest: dict[str, Any] = json.loads(bundle["manifest"])
+        base = state.settings.python or sys.executable
+        python = await environments.python_for(
+            base, state.settings.build_venvs, state.layout.venvs, src, manifest, log.info
+        )
+        env = environments.content_env(root, guid, await env_values(state, guid))
+        return await state.apps.start(
+            guid,
+            bid,
+            prefix,
+            manifest["metadata"]["appmode"],
+            src,
+            manifest,
+            python,
+            env,
+            log.info,
+            state.layout.app_log(guid, bid),
+        )

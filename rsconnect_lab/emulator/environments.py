@@ -1,0 +1,121 @@
+"""Which Python runs content: the emulator's own, or a virtualenv built from requirements."""
+
+from __future__ import annotations
+
+import asyncio
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .tasks import TaskFailed
+
+_venv_locks: dict[str, asyncio.Lock] = {}
+
+
+def find_pythons() -> list[dict[str, str]]:
+    """Python interpreters really present on this machine, one per version (blocking)."""
+    candidates = [sys.executable]
+    for name in ["python3", *[f"python3.{minor}" for minor in range(6, 16)]]:
+        if found := shutil.which(name):
+            candidates.append(found)
+    for pattern in ("/usr/bin/python3.*", "/usr/local/bin/python3.*"):
+        candidates += [p for p in glob.glob(pattern) if p[-1].isdigit()]
+    seen: dict[str, dict[str, str]] = {}
+    for exe in candidates:
+        try:
+            out = subprocess.run(
+                [exe, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+                capture_output=True,
+                text=True,
+                timeout=10,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            continue
+        if out and out not in seen:
+            seen[out] = {"version": out, "cluster_name": "Local", "image_name": "Local"}
+    return sorted(
+        seen.values(), key=lambda i: [int(p) for p in i["version"].split(".")], reverse=True
+    )
+
+
+def python_version(python: str) -> str:
+    if python == sys.executable:
+        return "{}.{}.{}".format(*sys.version_info[:3])
+    return subprocess.run(
+        [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+
+
+async def _stream(args: list[str], log: Callable[[str], None], cwd: Path | None = None) -> int:
+    proc = await asyncio.create_subprocess_exec(
+        *args, cwd=cwd, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    assert proc.stdout is not None
+    async for raw in proc.stdout:
+        log(raw.decode("utf-8", "replace").rstrip())
+    return await proc.wait()
+
+
+async def python_for(
+    base: str,
+    build_venvs: bool,
+    venvs: Path,
+    src: Path,
+    manifest: dict[str, Any],
+    log: Callable[[str], None],
+) -> str:
+    """The interpreter for this bundle. With build_venvs, a venv per requirements set (cached)."""
+    if not build_venvs:
+        return base
+    pm = (manifest.get("python") or {}).get("package_manager") or {}
+    req = src / (pm.get("package_file") or "requirements.txt")
+    text = req.read_text() if req.is_file() else ""
+    key = hashlib.sha256(f"{base}\n{text}".encode()).hexdigest()[:16]
+    venv = venvs / key
+    python = str(venv / "bin" / "python")
+    lock = _venv_locks.setdefault(key, asyncio.Lock())
+    async with lock:
+        if (venv / ".ready").is_file():
+            log(f"Using cached Python environment {key}.")
+            return python
+        log(f"Building Python environment {key} from {req.name}...")
+        shutil.rmtree(venv, ignore_errors=True)
+        # System site-packages underneath: only what is missing gets installed, offline too.
+        if await _stream([base, "-m", "venv", "--system-site-packages", str(venv)], log):
+            raise TaskFailed("Error code: python-environment-failed. Creating the venv failed.")
+        if text.strip():
+            code = await _stream(
+                [python, "-m", "pip", "install", "--disable-pip-version-check", "-r", str(req)],
+                log,
+                cwd=src,
+            )
+            if code:
+                raise TaskFailed(
+                    f"Error code: python-package-install-failed. pip exited with status {code}."
+                )
+        (venv / ".ready").write_text(key)
+    return python
+
+
+def content_env(root: str, guid: str, values: dict[str, str]) -> dict[str, str]:
+    """Environment for content processes: ours, the content's variables, Connect's markers."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env.update(values)
+    env.update(
+        {
+            "CONNECT_SERVER": root + "/",
+            "CONNECT_CONTENT_GUID": guid,
+            "RSTUDIO_PRODUCT": "CONNECT",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env

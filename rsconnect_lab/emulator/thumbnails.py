@@ -1,0 +1,57 @@
+"""Content thumbnails: `v1/content/{guid}/thumbnail` and the legacy `applications/{guid}/image`."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from aiohttp import web
+
+from .access import load_content, require_edit, require_view
+from .auth import current_user
+from .errors import ApiError
+from .serving import image_type
+from .state import get_state
+
+routes = web.RouteTableDef()
+MAX_THUMBNAIL = 10 * 1024 * 1024
+
+
+@routes.get("/__api__/v1/content/{guid}/thumbnail")
+@routes.get("/__api__/applications/{guid}/image")
+async def get_thumbnail(request: web.Request) -> web.StreamResponse:
+    state, user = get_state(request), current_user(request)
+    content = await load_content(state.store, request.match_info["guid"])
+    await require_view(state.store, user, content)
+    path = state.layout.thumbnail(content["guid"])
+    if not path.is_file():
+        raise ApiError(4, "This content has no thumbnail.")
+    return web.FileResponse(path, headers={"Content-Type": image_type(path)})
+
+
+@routes.put("/__api__/v1/content/{guid}/thumbnail")
+@routes.post("/__api__/applications/{guid}/image")
+async def put_thumbnail(request: web.Request) -> web.Response:
+    state, user = get_state(request), current_user(request)
+    content = await load_content(state.store, request.match_info["guid"])
+    await require_edit(state.store, user, content)
+    data = await request.content.read(MAX_THUMBNAIL + 1)
+    if not data:
+        raise ApiError(125)
+    if len(data) > MAX_THUMBNAIL:
+        raise ApiError(25, "The thumbnail is larger than 10 MiB.")
+    path = state.layout.thumbnail(content["guid"])
+    tmp = path.with_name(f".{uuid.uuid4().hex}")
+    await asyncio.to_thread(tmp.write_bytes, data)
+    await asyncio.to_thread(tmp.replace, path)
+    return web.json_response({"content_guid": content["guid"]})
+
+
+@routes.delete("/__api__/v1/content/{guid}/thumbnail")
+@routes.delete("/__api__/applications/{guid}/image")
+async def delete_thumbnail(request: web.Request) -> web.Response:
+    state, user = get_state(request), current_user(request)
+    content = await load_content(state.store, request.match_info["guid"])
+    await require_edit(state.store, user, content)
+    await asyncio.to_thread(state.layout.thumbnail(content["guid"]).unlink, True)
+    return web.Response(status=204)
