@@ -74,7 +74,9 @@ class BundlesResource:
 
     async def list(self, guid: str) -> list[Bundle]:
         data = await self._t.request(
-            "GET", f"v1/content/{segment(guid)}/bundles", what=f"the bundles of content {guid}"
+            "GET",
+            f"v1/content/{segment(guid)}/bundles",
+            what=f"listing the bundles of content {guid}",
         )
         return [Bundle.from_json(item) for item in data or []]
 
@@ -82,7 +84,7 @@ class BundlesResource:
         data = await self._t.request(
             "GET",
             f"v1/content/{segment(guid)}/bundles/{segment(bundle_id)}",
-            what=f"Bundle {bundle_id} of content {guid}",
+            what=f"reading bundle {bundle_id} of content {guid}",
         )
         return self._bundle(data, guid)
 
@@ -90,7 +92,7 @@ class BundlesResource:
         await self._t.request(
             "DELETE",
             f"v1/content/{segment(guid)}/bundles/{segment(bundle_id)}",
-            what=f"Bundle {bundle_id} of content {guid}",
+            what=f"deleting bundle {bundle_id} of content {guid}",
         )
 
     async def download(
@@ -104,7 +106,7 @@ class BundlesResource:
                 "GET",
                 self._t.api(f"v1/content/{segment(guid)}/bundles/{segment(bundle_id)}/download"),
                 headers={"Accept": "application/gzip, application/octet-stream, */*"},
-                what=f"Bundle {bundle_id} of content {guid}",
+                what=f"downloading bundle {bundle_id} of content {guid}",
                 streaming=True,
             ) as response:
                 async for chunk in response.content.iter_chunked(CHUNK):

@@ -130,7 +130,7 @@ class ConnectClient:
         """
         t = self._transport
         try:
-            data = await t.request("GET", "server_settings", what="the server settings")
+            data = await t.request("GET", "server_settings", what="reading the server settings")
         except errors.NotFound:
             t.error(
                 errors.NotConnectServer,
@@ -159,13 +159,13 @@ class ConnectClient:
 
     async def python_settings(self) -> PythonSettings:
         data = await self._transport.request(
-            "GET", "v1/server_settings/python", what="the server's Python settings"
+            "GET", "v1/server_settings/python", what="reading the server's Python settings"
         )
         return PythonSettings.from_json(data)
 
     async def me(self) -> User:
         """The user that owns the API key (`GET /__api__/v1/user`)."""
-        data = await self._transport.request("GET", "v1/user", what="the current user")
+        data = await self._transport.request("GET", "v1/user", what="reading the current user")
         return User.from_json(data)
 
     async def verify(self) -> User | None:

@@ -41,13 +41,13 @@ class ContentResource:
             for key, value in (("name", name), ("owner_guid", owner_guid), ("include", include))
             if value is not None
         }
-        data = await self._t.request("GET", "v1/content", params=params, what="the content list")
+        data = await self._t.request("GET", "v1/content", params=params, what="listing content")
         return [Content.from_json(item) for item in data or []]
 
     async def get(self, guid: str, *, include: str | None = None) -> Content:
         params = {"include": include} if include else None
         data = await self._t.request(
-            "GET", f"v1/content/{segment(guid)}", params=params, what=f"Content {guid}"
+            "GET", f"v1/content/{segment(guid)}", params=params, what=f"reading content {guid}"
         )
         return Content.from_json(data)
 
@@ -69,7 +69,9 @@ class ContentResource:
         return Content.from_json(data)
 
     async def delete(self, guid: str) -> None:
-        await self._t.request("DELETE", f"v1/content/{segment(guid)}", what=f"Content {guid}")
+        await self._t.request(
+            "DELETE", f"v1/content/{segment(guid)}", what=f"deleting content {guid}"
+        )
 
     async def find_by_name(self, name: str, *, owner_guid: str | None = None) -> Content | None:
         items = await self.list(name=name, owner_guid=owner_guid)

@@ -21,7 +21,7 @@ class ContentEnvResource:
 
     async def names(self, guid: str) -> list[str]:
         data = await self._t.request(
-            "GET", self._path(guid), what=f"the environment variables of content {guid}"
+            "GET", self._path(guid), what=f"reading the environment variables of content {guid}"
         )
         return _names(data)
 
@@ -29,7 +29,10 @@ class ContentEnvResource:
         """Set the listed variables; a None value deletes one. Others are left alone."""
         body = [{"name": name, "value": value} for name, value in values.items()]
         data = await self._t.request(
-            "PATCH", self._path(guid), json=body, what=f"the environment of content {guid}"
+            "PATCH",
+            self._path(guid),
+            json=body,
+            what=f"setting environment variables of content {guid}",
         )
         return _names(data)
 
@@ -37,7 +40,10 @@ class ContentEnvResource:
         """Make the content's variables exactly `values` (an empty mapping clears them)."""
         body = [{"name": name, "value": value} for name, value in values.items()]
         data = await self._t.request(
-            "PUT", self._path(guid), json=body, what=f"the environment of content {guid}"
+            "PUT",
+            self._path(guid),
+            json=body,
+            what=f"replacing the environment variables of content {guid}",
         )
         return _names(data)
 

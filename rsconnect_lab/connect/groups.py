@@ -16,11 +16,13 @@ class GroupsResource:
 
     async def list(self, *, prefix: str | None = None) -> AsyncIterator[Group]:
         params = {"prefix": prefix} if prefix else {}
-        async for item in numbered_pages(self._t, "v1/groups", params, what="the group list"):
+        async for item in numbered_pages(self._t, "v1/groups", params, what="listing groups"):
             yield Group.from_json(item)
 
     async def get(self, guid: str) -> Group:
-        data = await self._t.request("GET", f"v1/groups/{segment(guid)}", what=f"Group {guid}")
+        data = await self._t.request(
+            "GET", f"v1/groups/{segment(guid)}", what=f"reading group {guid}"
+        )
         return Group.from_json(data)
 
     async def create(self, name: str, *, unique_id: str | None = None) -> Group:
@@ -31,11 +33,14 @@ class GroupsResource:
         return Group.from_json(data)
 
     async def delete(self, guid: str) -> None:
-        await self._t.request("DELETE", f"v1/groups/{segment(guid)}", what=f"Group {guid}")
+        await self._t.request("DELETE", f"v1/groups/{segment(guid)}", what=f"deleting group {guid}")
 
     async def members(self, guid: str) -> AsyncIterator[User]:
         async for item in numbered_pages(
-            self._t, f"v1/groups/{segment(guid)}/members", {}, what=f"the members of group {guid}"
+            self._t,
+            f"v1/groups/{segment(guid)}/members",
+            {},
+            what=f"listing the members of group {guid}",
         ):
             yield User.from_json(item)
 
@@ -51,5 +56,5 @@ class GroupsResource:
         await self._t.request(
             "DELETE",
             f"v1/groups/{segment(guid)}/members/{segment(user_guid)}",
-            what=f"user {user_guid} in group {guid}",
+            what=f"removing user {user_guid} from group {guid}",
         )

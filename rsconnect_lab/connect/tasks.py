@@ -35,7 +35,7 @@ class TasksResource:
         if first is not None:
             params["first"] = first
         data = await self._t.request(
-            "GET", f"v1/tasks/{segment(task_id)}", params=params, what=f"Task {task_id}"
+            "GET", f"v1/tasks/{segment(task_id)}", params=params, what=f"reading task {task_id}"
         )
         if not isinstance(data, dict) or "id" not in data:
             self._t.error(errors.ServerError, f"{self._t.display_url} sent a task without an id.")
@@ -177,9 +177,16 @@ class TaskFollower:
         if remaining <= 0:
             raise await self._timeout()
         polled = loop.time()
-        task = await self._resource.get(
-            self.task_id, first=self._next, wait=min(self.wait, max(0, int(remaining)))
-        )
+        try:
+            # The deadline covers a poll that hangs too (a stuck proxy, a slow server).
+            task = await asyncio.wait_for(
+                self._resource.get(
+                    self.task_id, first=self._next, wait=min(self.wait, max(0, int(remaining)))
+                ),
+                remaining,
+            )
+        except TimeoutError:
+            raise await self._timeout() from None
         self.task = task
         # `output` starts at line `last - len(output)`; skip whatever was already yielded, in
         # case a server ignores `first` and sends everything again.

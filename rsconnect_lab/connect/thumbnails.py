@@ -33,7 +33,11 @@ class ThumbnailsResource:
             url, api = self._t.api(f"applications/{segment(guid)}/image"), True
         try:
             async with self._t.open(
-                "GET", url, headers={"Accept": "image/*"}, what=f"the thumbnail of {guid}", api=api
+                "GET",
+                url,
+                headers={"Accept": "image/*"},
+                what=f"reading the thumbnail of {guid}",
+                api=api,
             ) as response:
                 if response.status == 204:
                     return None
@@ -64,4 +68,4 @@ class ThumbnailsResource:
             path = f"v1/content/{segment(guid)}/thumbnail"
         else:
             path = f"applications/{segment(guid)}/image"
-        await self._t.request("DELETE", path, what=f"the thumbnail of {guid}")
+        await self._t.request("DELETE", path, what=f"deleting the thumbnail of {guid}")

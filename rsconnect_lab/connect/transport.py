@@ -280,7 +280,9 @@ class Transport:
         cls: type[errors.ConnectError] = errors.ServerUnreachable
         if isinstance(exc, aiohttp.ClientConnectorCertificateError):
             cls = errors.TLSError
-            cert_error = str(exc.certificate_error)
+            cert_error = (
+                getattr(exc.certificate_error, "verify_message", None) or str(exc.certificate_error)
+            ).rstrip(".")
             if "hostname" in cert_error.lower() or "ip address mismatch" in cert_error.lower():
                 message = (
                     f"{server} presented a TLS certificate for a different host name "
@@ -296,6 +298,10 @@ class Transport:
                 )
         elif isinstance(exc, aiohttp.ClientSSLError | ssl.SSLError):
             cls = errors.TLSError
+            tls_cause = exc.os_error if isinstance(exc, aiohttp.ClientSSLError) else exc
+            detail = self.redact(
+                str(tls_cause.args[1]) if len(tls_cause.args) > 1 else str(tls_cause) or detail
+            )
             if _WRONG_PROTOCOL.search(detail):
                 plain = server.replace("https://", "http://", 1)
                 message = (
@@ -356,8 +362,8 @@ class Transport:
         else:
             message = f"Cannot talk to {server} ({type(exc).__name__}: {detail})."
         # A response error's repr carries the request headers, the key among them: drop it.
-        cause = None if isinstance(exc, aiohttp.ClientResponseError) else exc
-        raise cls(self.redact(message), server_url=server) from cause
+        chained = None if isinstance(exc, aiohttp.ClientResponseError) else exc
+        raise cls(self.redact(message), server_url=server) from chained
 
     def _redirect_note(self, response: aiohttp.ClientResponse) -> str:
         if not response.history:
@@ -386,6 +392,12 @@ class Transport:
                 f"{server} answered with an HTML page, not Connect's API{note}. It is not a Posit "
                 "Connect server, or the URL is not the server's root (give the address you "
                 "open Connect at, without /connect/ or a content path)."
+            )
+        elif "json" in content_type or body.lstrip()[:1] in (b"{", b"["):
+            message = (
+                f"{server} answered {method} {response.url.path} with HTTP {response.status} and "
+                f"JSON that is not Connect's{note}: this is some other web service, not Posit "
+                "Connect. Check the URL."
             )
         else:
             shown = content_type or "no content type"
@@ -446,7 +458,8 @@ class Transport:
         if not api and status == 404:
             self.error(
                 errors.NotFound,
-                f"{what or response.url.path} was not found on {server} (HTTP 404).",
+                f"{server} found nothing at {response.url.path} (HTTP 404)"
+                + (f" while {what}." if what else "."),
                 status=status,
             )
         self._raise_not_connect(response, body, method)
@@ -497,7 +510,7 @@ def _raise_for_connect_code(
     """Map Connect's `{code, error}` body to one exception type and a message saying what to do."""
     server = transport.display_url
     said = f"Connect error {code}: {text}" if code is not None else f"HTTP {status}: {text}"
-    subject = what or f"{method} {path}"
+    action = what or f"{method} {path}"
     if code in _AUTH_CODES or status == 401:
         message = (
             f"{server} rejected the API key ({said}){note}. Create a new key in Connect (your "
@@ -512,8 +525,8 @@ def _raise_for_connect_code(
     if code == 48:
         transport.error(
             errors.AppModeChange,
-            f"{server} cannot change the type of {subject} once it is deployed ({said}). "
-            "Publish it as new content instead, or keep the original mode.",
+            f"{server} refused {action}: deployed content cannot change its type (app mode) "
+            f"({said}). Publish it as new content instead, or keep the original mode.",
             status=status,
             code=code,
         )
@@ -539,22 +552,22 @@ def _raise_for_connect_code(
             )
         else:
             message = (
-                f"{subject} was not found on {server} ({said}). It may have been deleted, or it "
-                "is not shared with the user of this API key."
+                f"{server} found no such item while {action} ({said}). It may have been "
+                "deleted, or it is not shared with the user of this API key."
             )
         transport.error(errors.NotFound, message, status=status, code=code)
     if status == 403 or code in _PERMISSION_HINTS:
         hint = _PERMISSION_HINTS.get(code or 0, "Ask the content's owner or an administrator.")
         transport.error(
             errors.PermissionDenied,
-            f"{server} does not permit {subject} for this API key's user ({said}). {hint}",
+            f"{server} does not permit {action} for this API key's user ({said}). {hint}",
             status=status,
             code=code,
         )
     if status >= 500:
         transport.error(
             errors.ServerError,
-            f"{server} failed on {subject} ({said}). Try again; if it persists, the server's "
+            f"{server} failed while {action} ({said}). Try again; if it persists, the server's "
             "logs will say more.",
             status=status,
             code=code,
@@ -568,7 +581,7 @@ def _raise_for_connect_code(
             "path": " Choose another path; top-level words such as /connect are reserved.",
         }
         raise errors.InvalidField(
-            transport.redact(f"{server} refused {subject} ({said}).{fixes.get(field or '', '')}"),
+            transport.redact(f"{server} refused {action} ({said}).{fixes.get(field or '', '')}"),
             server_url=server,
             status=status,
             code=code,
@@ -576,7 +589,7 @@ def _raise_for_connect_code(
         )
     transport.error(
         errors.ServerError,
-        f"{server} answered {subject} with HTTP {status} ({said}).",
+        f"{server} answered HTTP {status} while {action} ({said}).",
         status=status,
         code=code,
     )

@@ -42,7 +42,7 @@ class UsageResource:
     ) -> AsyncIterator[Visit]:
         query = _query(content_guid, start, end, min_data_version)
         async for item in cursor_pages(
-            self._t, "v1/instrumentation/content/visits", query, what="content visits"
+            self._t, "v1/instrumentation/content/visits", query, what="reading content visits"
         ):
             yield Visit.from_json(item)
 
@@ -56,6 +56,6 @@ class UsageResource:
     ) -> AsyncIterator[ShinyUsage]:
         query = _query(content_guid, start, end, min_data_version)
         async for item in cursor_pages(
-            self._t, "v1/instrumentation/shiny/usage", query, what="Shiny usage"
+            self._t, "v1/instrumentation/shiny/usage", query, what="reading Shiny usage"
         ):
             yield ShinyUsage.from_json(item)

@@ -32,11 +32,13 @@ class UsersResource:
             )
             if value is not None
         }
-        async for item in numbered_pages(self._t, "v1/users", params, what="the user list"):
+        async for item in numbered_pages(self._t, "v1/users", params, what="listing users"):
             yield User.from_json(item)
 
     async def get(self, guid: str) -> User:
-        data = await self._t.request("GET", f"v1/users/{segment(guid)}", what=f"User {guid}")
+        data = await self._t.request(
+            "GET", f"v1/users/{segment(guid)}", what=f"reading user {guid}"
+        )
         return User.from_json(data)
 
     async def count(self) -> int:

@@ -18,7 +18,9 @@ class VanityResource:
     async def get(self, guid: str) -> Vanity | None:
         """The content's vanity path, or None when it has none."""
         try:
-            data = await self._t.request("GET", self._path(guid), what=f"the vanity URL of {guid}")
+            data = await self._t.request(
+                "GET", self._path(guid), what=f"reading the vanity URL of {guid}"
+            )
         except errors.NotFound:
             return None
         return Vanity.from_json(data)
@@ -35,9 +37,9 @@ class VanityResource:
         return Vanity.from_json(data)
 
     async def delete(self, guid: str) -> None:
-        await self._t.request("DELETE", self._path(guid), what=f"the vanity URL of {guid}")
+        await self._t.request("DELETE", self._path(guid), what=f"deleting the vanity URL of {guid}")
 
     async def list(self) -> list[Vanity]:
         """Every vanity path on the server (administrators)."""
-        data = await self._t.request("GET", "v1/vanities", what="the vanity URL list")
+        data = await self._t.request("GET", "v1/vanities", what="listing vanity URLs")
         return [Vanity.from_json(item) for item in data or []]

@@ -69,13 +69,18 @@ async def test_from_env_with_ca_certificate(
 @pytest.mark.asyncio
 async def test_wrong_host_name(tls_emulator: TLSSetup, make_client: MakeClient) -> None:
     emu = tls_emulator.emulator
-    # The certificate names 127.0.0.1 and localhost; ::1 would be a third name, so use a
-    # DNS name that resolves locally but is not on the certificate.
-    url = emu.url.replace("127.0.0.1", "localhost.localdomain")
-    client = make_client(url, emu.api_key, ca_cert=str(tls_emulator.ca_file), retries=0)
-    try:
+    url = emu.url.replace("127.0.0.1", "localhost")  # not a name on the certificate
+    client = make_client(url, emu.api_key, ca_cert=str(tls_emulator.ca_file))
+    with pytest.raises(errors.TLSError) as info:
         await client.me()
-    except errors.TLSError as exc:
-        assert "different host name" in exc.message
-    except errors.ServerUnreachable:
-        pytest.skip("localhost.localdomain does not resolve here")
+    assert "different host name" in info.value.message and url in info.value.message
+
+
+@pytest.mark.asyncio
+async def test_plain_http_to_a_tls_port(tls_emulator: TLSSetup, make_client: MakeClient) -> None:
+    emu = tls_emulator.emulator
+    url = emu.url.replace("https://", "http://")
+    client = make_client(url, emu.api_key, retries=0)
+    with pytest.raises(errors.ConnectError) as info:
+        await client.me()
+    assert url in info.value.message and "https://" in info.value.message
