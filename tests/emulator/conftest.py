@@ -9,7 +9,6 @@ from typing import Any
 import pytest
 
 from rsconnect_lab.emulator import Emulator
-
 from tests.emulator.helpers import Api
 
 
