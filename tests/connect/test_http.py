@@ -1,0 +1,196 @@
+"""HTTP behaviour with something in front of the emulator: a sticky load balancer, a forward
+proxy, redirects. The front is a small forwarding aiohttp app; Connect is the emulator."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import pytest
+import pytest_asyncio
+from aiohttp import web
+
+from rsconnect_lab.connect import errors
+
+from .conftest import MakeClient, unique, write_bundle
+
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "host", "proxy-connection"}
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict[str, str]
+    cookie: str | None
+    body_size: int
+
+
+@dataclass
+class Front:
+    url: str
+    seen: list[Seen] = field(default_factory=list)
+
+
+def forwarding_app(
+    target: str, front: Front, *, sticky: bool = False, redirect_prefix: str | None = None
+) -> web.Application:
+    """Forward every request to `target`; optionally set a sticky cookie, or redirect a prefix."""
+    session: aiohttp.ClientSession | None = None
+
+    async def forward(request: web.Request) -> web.StreamResponse:
+        nonlocal session
+        body = await request.read()
+        front.seen.append(
+            Seen(
+                request.method,
+                request.path,
+                dict(request.headers),
+                request.cookies.get("lb-node"),
+                len(body),
+            )
+        )
+        if redirect_prefix and request.path.startswith(redirect_prefix):
+            raise web.HTTPMovedPermanently(request.path_qs[len(redirect_prefix) :])
+        if session is None:
+            session = aiohttp.ClientSession(auto_decompress=False)
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+        headers.pop("Cookie", None)
+        async with session.request(
+            request.method,
+            target + request.path_qs,
+            headers=headers,
+            data=body or None,
+            allow_redirects=False,
+        ) as upstream:
+            response = web.Response(
+                status=upstream.status,
+                body=await upstream.read(),
+                headers={
+                    k: v
+                    for k, v in upstream.headers.items()
+                    if k.lower() not in HOP_BY_HOP and k.lower() != "content-length"
+                },
+            )
+        if sticky:
+            response.set_cookie("lb-node", "node-2", path="/")
+        return response
+
+    async def close(app: web.Application) -> None:
+        if session is not None:
+            await session.close()
+
+    app = web.Application(client_max_size=1 << 30)
+    app.router.add_route("*", "/{tail:.*}", forward)
+    app.on_cleanup.append(close)
+    return app
+
+
+@pytest_asyncio.fixture
+async def front(
+    emu: Any, other_server: Callable[[web.Application], Any]
+) -> AsyncIterator[Callable[..., Any]]:
+    async def make(**options: Any) -> Front:
+        front = Front(url="")
+        front.url = await other_server(forwarding_app(emu.url, front, **options))
+        return front
+
+    yield make
+
+
+@pytest.mark.asyncio
+async def test_sticky_cookie_comes_back_on_every_later_request(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient, tmp_path: Path
+) -> None:
+    lb: Front = await front(sticky=True)
+    client = make_client(lb.url, emu.api_key)
+    content = await client.content.create(unique("sticky"))
+    bundle = await client.bundles.upload(
+        content.guid,
+        write_bundle(
+            tmp_path / "b.tar.gz",
+            {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}},
+            {"index.html": b"<p>hi</p>"},
+        ),
+    )
+    await client.tasks.wait(await client.deploy(content.guid, bundle.id))
+    assert len(lb.seen) >= 4
+    assert lb.seen[0].cookie is None
+    assert all(item.cookie == "node-2" for item in lb.seen[1:]), [s.cookie for s in lb.seen]
+    assert any("/v1/tasks/" in item.path for item in lb.seen)
+
+
+@pytest.mark.asyncio
+async def test_upload_is_sent_with_content_length_not_chunked(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient, tmp_path: Path
+) -> None:
+    lb: Front = await front()
+    client = make_client(lb.url, emu.api_key)
+    content = await client.content.create(unique("length"))
+    archive = write_bundle(
+        tmp_path / "big.tar.gz",
+        {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}},
+        {"index.html": b"<p>big</p>", "data.bin": os.urandom(3 << 20)},
+    )
+    progress: list[int] = []
+    await client.bundles.upload(
+        content.guid, archive, progress=lambda sent, _: progress.append(sent)
+    )
+    upload = next(s for s in lb.seen if s.method == "POST" and s.path.endswith("/bundles"))
+    size = archive.stat().st_size
+    assert upload.headers["Content-Length"] == str(size) and upload.body_size == size
+    assert "Transfer-Encoding" not in upload.headers
+    assert upload.headers["Authorization"].startswith("Key ")
+    # Streamed in 64 KiB pieces, never read whole.
+    assert len(progress) > size // (1 << 16) and progress == sorted(progress)
+
+
+@pytest.mark.asyncio
+async def test_same_origin_redirect_is_followed_with_the_key(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient
+) -> None:
+    lb: Front = await front(redirect_prefix="/old")
+    client = make_client(lb.url + "/old", emu.api_key)
+    assert (await client.me()).user_role == "administrator"
+    assert [s.path for s in lb.seen] == ["/old/__api__/v1/user", "/__api__/v1/user"]
+
+
+@pytest.mark.asyncio
+async def test_key_is_not_sent_across_origins(
+    other_server: Callable[[web.Application], Any], emu: Any, make_client: MakeClient
+) -> None:
+    async def moved(request: web.Request) -> web.Response:
+        raise web.HTTPMovedPermanently(emu.url + request.path_qs)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", moved)
+    url = await other_server(app)
+    client = make_client(url, emu.api_key)
+    with pytest.raises(errors.InvalidAPIKey) as info:
+        await client.me()
+    message = info.value.message
+    assert f"redirected to {emu.url}/__api__/v1/user" in message
+    assert "save the address the server redirected to" in message
+
+
+@pytest.mark.asyncio
+async def test_http_proxy_from_the_environment(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy: Front = await front()
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    # The host does not resolve: only a proxy can get this request to the emulator.
+    client = make_client("http://connect.behind-proxy.invalid", emu.api_key, retries=0)
+    assert (await client.me()).user_role == "administrator"
+    assert proxy.seen and proxy.seen[0].headers["Host"] == "connect.behind-proxy.invalid"
+
+    monkeypatch.setenv("NO_PROXY", "connect.behind-proxy.invalid")
+    direct = make_client("http://connect.behind-proxy.invalid", emu.api_key, retries=0)
+    with pytest.raises(errors.ServerUnreachable):
+        await direct.me()
