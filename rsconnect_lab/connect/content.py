@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import errors
 from .models import Content
 from .transport import Transport
 from .urls import segment
@@ -72,6 +73,23 @@ class ContentResource:
         await self._t.request(
             "DELETE", f"v1/content/{segment(guid)}", what=f"deleting content {guid}"
         )
+
+    async def guid_for_legacy_id(self, app_id: str | int) -> str:
+        """The GUID of content known by its legacy numeric id (old deployment records).
+
+        Only the unversioned `GET /__api__/applications/{id}` knows these ids; everything
+        else should use the GUID it returns.
+        """
+        data = await self._t.request(
+            "GET", f"applications/{segment(str(app_id))}", what=f"looking up legacy id {app_id}"
+        )
+        guid = data.get("guid") if isinstance(data, dict) else None
+        if not guid:
+            self._t.error(
+                errors.ServerError,
+                f"{self._t.display_url} described legacy content {app_id} without a GUID.",
+            )
+        return str(guid)
 
     async def find_by_name(self, name: str, *, owner_guid: str | None = None) -> Content | None:
         items = await self.list(name=name, owner_guid=owner_guid)

@@ -61,6 +61,30 @@ async def test_thumbnails(connect: ConnectClient, tmp_path: Path) -> None:
 
 
 @pytest.mark.asyncio
+async def test_thumbnails_on_an_older_server(
+    old_emulator: Any, make_client: MakeClient, tmp_path: Path
+) -> None:
+    client = make_client(old_emulator.url, old_emulator.api_key)
+    assert not await client.supports("thumbnails")  # so the legacy image endpoints are used
+    content = await client.content.create(unique("oldthumb"))
+    image = tmp_path / "thumb.png"
+    image.write_bytes(PNG)
+    await client.thumbnails.set(content.guid, image)
+    assert await client.thumbnails.get(content.guid) == PNG
+    await client.thumbnails.delete(content.guid)
+    assert await client.thumbnails.get(content.guid) is None
+
+
+@pytest.mark.asyncio
+async def test_legacy_numeric_id_resolves_to_the_guid(connect: ConnectClient) -> None:
+    content = await connect.content.create(unique("legacy"))
+    assert content.id and content.id.isdigit()
+    assert await connect.content.guid_for_legacy_id(content.id) == content.guid
+    with pytest.raises(errors.NotFound):
+        await connect.content.guid_for_legacy_id("987654321")
+
+
+@pytest.mark.asyncio
 async def test_users(emu: Any, connect: ConnectClient, make_client: MakeClient) -> None:
     username = unique("user").replace("-", "_")
     guid, key = emu.add_user(username, role="publisher")
