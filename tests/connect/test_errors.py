@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from aiohttp import web
 
 from rsconnect_lab.connect import ConnectClient, errors
 
-from .conftest import MakeClient, notebook_bundle, static_bundle, unique
+from .conftest import MakeClient, notebook_bundle, static_bundle, unique, write_bundle
 
 # -- cannot reach the server ----------------------------------------------------------------
 
@@ -242,3 +243,20 @@ async def test_empty_bundle_refused_before_sending(connect: ConnectClient, tmp_p
     with pytest.raises(errors.InvalidField) as info:
         await connect.bundles.upload("any-guid", empty)
     assert info.value.field == "bundle"
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("wrong", ["guid", "key"])
+async def test_large_upload_answered_early_still_gives_the_connect_error(
+    emu: Any, make_client: MakeClient, tmp_path: Path, wrong: str
+) -> None:
+    """Connect may answer before reading an 8 MB body; the answer must win over a broken pipe."""
+    archive = write_bundle(
+        tmp_path / "big.tar.gz",
+        {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}},
+        {"index.html": b"<p>x</p>", "data.bin": os.urandom(8 << 20)},
+    )
+    client = make_client(emu.url, emu.api_key if wrong == "guid" else "wrong-key-0123456789")
+    expected = errors.NotFound if wrong == "guid" else errors.InvalidAPIKey
+    with pytest.raises(expected):
+        await client.bundles.upload("00000000-0000-0000-0000-000000000000", archive)
