@@ -2,9 +2,19 @@
 
 ```python
 from rsconnect_lab.connect import ConnectClient, errors
-async with ConnectClient.from_env() as connect:
-    print(await connect.me())
+
+async with ConnectClient.from_env() as connect:   # CONNECT_SERVER, CONNECT_API_KEY, …
+    me = await connect.me()
+    content = await connect.content.create("sales-report", title="Sales report")
+    bundle = await connect.bundles.upload(content.guid, "bundle.tar.gz")
+    async for line in connect.tasks.follow(await connect.deploy(content.guid, bundle.id)):
+        print(line)
 ```
+
+Resources hang off the client: `content`, `bundles`, `tasks`, `content_env`, `vanity`,
+`thumbnails`, `users`, `groups`, `usage`. Every failure is a subclass of
+`errors.ConnectError` with `.message` (names the server and the fix), `.reason`,
+`.server_url`, `.status` and `.code`.
 """
 
 from __future__ import annotations

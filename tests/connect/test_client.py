@@ -77,6 +77,7 @@ async def test_upload_deploy_follow_and_serve(
     task = await connect.tasks.get(task_id, first=0)
     assert task.finished and task.code == 0 and task.output == lines
 
+    assert await connect.content_status("00000000-0000-0000-0000-000000000000") == 404
     live = await connect.content.get(content.guid)
     assert live.bundle_id == bundle.id and live.app_mode == "static"
     assert await connect.content_status(content.guid) == 200

@@ -4,6 +4,7 @@ usage."""
 from __future__ import annotations
 
 import base64
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -121,4 +122,9 @@ async def test_usage_visits(connect: ConnectClient, bundle_dir: Path) -> None:
         assert await connect.content_status(content.guid) == 200
     visits = [visit async for visit in connect.usage.visits(content_guid=content.guid)]
     assert len(visits) >= 2 and all(visit.content_guid == content.guid for visit in visits)
+    since = datetime.now(timezone.utc) - timedelta(hours=1)
+    recent = [v async for v in connect.usage.visits(content_guid=content.guid, start=since)]
+    assert len(recent) == len(visits)
+    later = datetime.now(timezone.utc) + timedelta(hours=1)
+    assert [v async for v in connect.usage.visits(content_guid=content.guid, start=later)] == []
     assert [item async for item in connect.usage.shiny(content_guid=content.guid)] == []
