@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from . import deploy
 from .access import load_content, require_edit, require_view, root_url
@@ -125,6 +126,9 @@ async def upload_bundle(request: web.Request) -> web.Response:
                         await _stream_to(sink, _part_chunks(part))
             else:
                 await _stream_to(sink, request.content.iter_any())
+        except (ConnectionResetError, HttpProcessingError) as exc:
+            # The body ended before its Content-Length (or broke off mid-chunk).
+            raise ApiError(126) from exc
         finally:
             await asyncio.to_thread(sink.file.close)
         if sink.size == 0:

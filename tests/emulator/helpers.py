@@ -62,11 +62,12 @@ class Api:
     def __init__(self, url: str, key: str | None, verify: Any = True) -> None:
         self.url = url
         self.s = requests.Session()
-        self.s.verify = verify
+        self.verify = verify  # per request: a session-level value loses to REQUESTS_CA_BUNDLE
         if key:
             self.s.headers["Authorization"] = f"Key {key}"
 
     def __call__(self, method: str, path: str, **kw: Any) -> requests.Response:
+        kw.setdefault("verify", self.verify)
         return self.s.request(method, f"{self.url}/__api__/{path}", timeout=120, **kw)
 
     def get(self, path: str, **kw: Any) -> requests.Response:
@@ -77,6 +78,7 @@ class Api:
 
     def page(self, path: str, **kw: Any) -> requests.Response:
         """A non-API URL under the server root (content pages)."""
+        kw.setdefault("verify", self.verify)
         return self.s.get(f"{self.url}{path}", timeout=120, **kw)
 
     def create(self, name: str | None = None, **fields: Any) -> dict[str, Any]:
