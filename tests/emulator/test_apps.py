@@ -1,0 +1,149 @@
+"""Python apps run as child processes behind the proxy, with Connect's headers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from rsconnect_lab.emulator import Emulator
+from tests.emulator.helpers import Api, make_bundle, unique
+
+pytestmark = pytest.mark.slow
+Fresh = Callable[..., Emulator]
+
+FLASK_APP = """
+import json, os
+from flask import Flask, request, redirect, url_for
+
+app = Flask(__name__)
+
+@app.route("/")
+def index():
+    return "flask says hi"
+
+@app.route("/whoami")
+def whoami():
+    return {
+        "credentials": request.headers.get("RStudio-Connect-Credentials"),
+        "guid": os.environ.get("CONNECT_CONTENT_GUID"),
+        "greeting": os.environ.get("GREETING"),
+        "url": url_for("whoami"),
+    }
+
+@app.route("/echo", methods=["POST"])
+def echo():
+    return {"size": len(request.get_data())}
+
+@app.route("/go")
+def go():
+    return redirect(url_for("index"))
+"""
+
+FASTAPI_APP = """
+from fastapi import FastAPI, Request, WebSocket
+
+app = FastAPI()
+
+@app.get("/items/{n}")
+def item(n: int, request: Request):
+    return {"n": n * 2, "user": request.headers.get("rstudio-connect-credentials")}
+
+@app.websocket("/ws")
+async def ws(socket: WebSocket):
+    await socket.accept()
+    text = await socket.receive_text()
+    await socket.send_text(text.upper())
+    await socket.close()
+"""
+
+
+def app_bundle(mode: str, files: dict[str, str], entrypoint: str = "app:app") -> bytes:
+    manifest = {
+        "version": 1,
+        "metadata": {"appmode": mode, "entrypoint": entrypoint},
+        "python": {
+            "version": "3.11.7",
+            "package_manager": {"name": "pip", "package_file": "requirements.txt"},
+        },
+    }
+    return make_bundle(manifest, {"requirements.txt": "", **files})
+
+
+def test_flask_app_headers_env_redirects_and_bodies(admin: Api, emu: Emulator) -> None:
+    c = admin.create()
+    g = c["guid"]
+    admin("PATCH", f"v1/content/{g}/environment", json=[{"name": "GREETING", "value": "hej"}])
+    group = admin.post("v1/groups", json={"name": unique("team")}).json()
+    me = admin.get("v1/user").json()
+    admin.post(f"v1/groups/{group['guid']}/members", json={"user_guid": me["guid"]})
+    task = admin.deploy(g, app_bundle("python-api", {"app.py": FLASK_APP}))
+    assert task["code"] == 0, task["output"]
+    assert admin.page(f"/content/{g}/").text == "flask says hi"
+    who = admin.page(f"/content/{g}/whoami").json()
+    assert json.loads(who["credentials"]) == {"user": "admin", "groups": [group["name"]]}
+    assert who["guid"] == g and who["greeting"] == "hej"
+    assert who["url"] == f"/content/{g}/whoami"  # the app knows its public prefix
+    anonymous = Api(emu.url, None).page(f"/content/{g}/whoami").json()
+    assert anonymous["credentials"] is None
+    big = b"x" * (3 * 1024 * 1024)
+    echoed = admin.s.post(f"{emu.url}/content/{g}/echo", data=big, timeout=60)
+    assert echoed.json() == {"size": len(big)}
+    moved = admin.page(f"/content/{g}/go", allow_redirects=False)
+    assert moved.status_code == 302 and moved.headers["Location"].endswith(f"/content/{g}/")
+
+
+def test_fastapi_app_and_websocket(admin: Api, emu: Emulator) -> None:
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    pytest.importorskip("websockets")
+    import websocket  # websocket-client
+
+    g = admin.create()["guid"]
+    task = admin.deploy(g, app_bundle("python-fastapi", {"app.py": FASTAPI_APP}))
+    assert task["code"] == 0, task["output"]
+    body = admin.page(f"/content/{g}/items/21").json()
+    assert body["n"] == 42 and json.loads(body["user"])["user"] == "admin"
+    ws = websocket.create_connection(emu.url.replace("http", "ws") + f"/content/{g}/ws", timeout=30)
+    try:
+        ws.send("through the proxy")
+        assert ws.recv() == "THROUGH THE PROXY"
+    finally:
+        ws.close()
+
+
+def test_broken_app_fails_task_with_reason(admin: Api) -> None:
+    g = admin.create()["guid"]
+    broken = "raise RuntimeError('the app is broken on purpose')\n"
+    task = admin.deploy(g, app_bundle("python-api", {"app.py": broken}))
+    assert task["code"] != 0
+    assert "the app is broken on purpose" in task["error"]
+    missing = admin.deploy(g, app_bundle("python-dash", {"app.py": "x = 1\n"}, "app"))
+    assert missing["code"] != 0 and "No application object" in missing["error"]
+
+
+def test_app_draft_preview_then_activate(admin: Api) -> None:
+    g = admin.create()["guid"]
+    v1 = FLASK_APP.replace("flask says hi", "version one")
+    v2 = FLASK_APP.replace("flask says hi", "version two")
+    assert admin.deploy(g, app_bundle("python-api", {"app.py": v1}))["code"] == 0
+    draft = admin.deploy(g, app_bundle("python-api", {"app.py": v2}), activate=False)
+    assert draft["code"] == 0, draft["output"]
+    assert admin.page(f"/content/{g}/").text == "version one"
+    preview = admin.page(f"/content/{g}/_bundle{draft['bundle_id']}/whoami").json()
+    assert preview["url"] == f"/content/{g}/_bundle{draft['bundle_id']}/whoami"
+    r = admin.post(f"v1/content/{g}/deploy", json={"bundle_id": draft["bundle_id"]})
+    assert admin.wait_task(r.json()["task_id"])["code"] == 0
+    assert admin.page(f"/content/{g}/").text == "version two"
+
+
+def test_apps_come_back_after_restart(fresh: Fresh, tmp_path: Path) -> None:
+    emu = fresh(data_dir=tmp_path / "apps")
+    api = Api(emu.url, emu.api_key)
+    g = api.create()["guid"]
+    assert api.deploy(g, app_bundle("python-api", {"app.py": FLASK_APP}))["code"] == 0
+    emu.stop()
+    again = fresh(data_dir=tmp_path / "apps")
+    assert Api(again.url, again.api_key).page(f"/content/{g}/").text == "flask says hi"
