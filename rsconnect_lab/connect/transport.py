@@ -32,6 +32,7 @@ IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 RETRY_STATUSES = frozenset({502, 503, 504})
 DEFAULT_TIMEOUT = 300.0
 MAX_REDIRECTS = 5
+MAX_RETRY_AFTER = 30.0
 # Error bodies are read for their message only; a megabyte is far more than any real one.
 MAX_ERROR_BODY = 1 << 20
 
@@ -106,6 +107,7 @@ class Transport:
         self.insecure = insecure
         self._session: aiohttp.ClientSession | None = None
         self._closed = False
+        self._deprecations: set[str] = set()
 
     def __repr__(self) -> str:
         return f"Transport({self.display_url!r})"
@@ -213,8 +215,16 @@ class Transport:
             )
             try:
                 if response.status in RETRY_STATUSES and attempt < attempts:
-                    await self._pause(method, url, attempt, f"HTTP {response.status}")
+                    await self._pause(
+                        method,
+                        url,
+                        attempt,
+                        f"HTTP {response.status}",
+                        _retry_after(response.headers.get("Retry-After")),
+                    )
                     continue
+                if "X-Deprecated-Endpoint" in response.headers:
+                    self._warn_deprecated(method, response)
                 if response.status >= 400:
                     await self._raise_for_response(response, method, what=what, api=api)
                 yield response
@@ -251,8 +261,13 @@ class Transport:
         except ValueError:
             self._raise_not_connect(response, body, method)
 
-    async def _pause(self, method: str, url: str, attempt: int, cause: str) -> None:
+    async def _pause(
+        self, method: str, url: str, attempt: int, cause: str, asked: float | None = None
+    ) -> None:
         delay = self.backoff * (2 ** (attempt - 1))
+        if asked is not None:
+            # The server said when to come back (Retry-After); believe it, within reason.
+            delay = max(delay, min(asked, MAX_RETRY_AFTER))
         log.warning(
             "%s %s failed (%s); retrying in %.1f s (attempt %d of %d)",
             method,
@@ -263,6 +278,18 @@ class Transport:
             1 + self.retries,
         )
         await asyncio.sleep(delay)
+
+    def _warn_deprecated(self, method: str, response: aiohttp.ClientResponse) -> None:
+        # Once per endpoint: the warning is for developers, not for every poll of a task.
+        key = f"{method} {response.url.path}"
+        if key not in self._deprecations:
+            self._deprecations.add(key)
+            log.warning(
+                "%s says %s is deprecated (%s); the client needs an update",
+                self.display_url,
+                key,
+                response.headers.get("X-Deprecated-Endpoint", ""),
+            )
 
     def _loggable(self, url: URL) -> str:
         return self.redact(display_url(str(url)))
@@ -463,6 +490,14 @@ class Transport:
                 status=status,
             )
         self._raise_not_connect(response, body, method)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (the delay form; an HTTP date is ignored)."""
+    try:
+        return max(0.0, float(value)) if value else None
+    except ValueError:
+        return None
 
 
 def _retryable(exc: BaseException) -> bool:

@@ -3,7 +3,9 @@ proxy, redirects. The front is a small forwarding aiohttp app; Connect is the em
 
 from __future__ import annotations
 
+import logging
 import os
+import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,10 +38,20 @@ class Front:
     seen: list[Seen] = field(default_factory=list)
 
 
+Inject = Callable[[web.Request], "web.Response | None"]
+
+
 def forwarding_app(
-    target: str, front: Front, *, sticky: bool = False, redirect_prefix: str | None = None
+    target: str,
+    front: Front,
+    *,
+    sticky: bool = False,
+    redirect_prefix: str | None = None,
+    inject: Inject | None = None,
+    extra_headers: dict[str, str] | None = None,
 ) -> web.Application:
-    """Forward every request to `target`; optionally set a sticky cookie, or redirect a prefix."""
+    """Forward every request to `target`; optionally set a sticky cookie, redirect a prefix,
+    answer some requests itself (`inject`) or add headers to the answers."""
     session: aiohttp.ClientSession | None = None
 
     async def forward(request: web.Request) -> web.StreamResponse:
@@ -56,6 +68,8 @@ def forwarding_app(
         )
         if redirect_prefix and request.path.startswith(redirect_prefix):
             raise web.HTTPMovedPermanently(request.path_qs[len(redirect_prefix) :])
+        if inject is not None and (own := inject(request)) is not None:
+            return own
         if session is None:
             session = aiohttp.ClientSession(auto_decompress=False)
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
@@ -78,6 +92,7 @@ def forwarding_app(
             )
         if sticky:
             response.set_cookie("lb-node", "node-2", path="/")
+        response.headers.update(extra_headers or {})
         return response
 
     async def close(app: web.Application) -> None:
@@ -194,3 +209,37 @@ async def test_http_proxy_from_the_environment(
     direct = make_client("http://connect.behind-proxy.invalid", emu.api_key, retries=0)
     with pytest.raises(errors.ServerUnreachable):
         await direct.me()
+
+
+@pytest.mark.asyncio
+async def test_retry_after_is_honoured(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient
+) -> None:
+    answered: list[float] = []
+
+    def busy_once(request: web.Request) -> web.Response | None:
+        answered.append(time.monotonic())
+        if len(answered) == 1:
+            return web.Response(status=503, headers={"Retry-After": "0.5"}, text="busy")
+        return None
+
+    lb: Front = await front(inject=busy_once)
+    client = make_client(lb.url, emu.api_key, retries=2, backoff=0.01)
+    assert (await client.me()).username
+    assert len(answered) == 2 and answered[1] - answered[0] >= 0.45
+
+
+@pytest.mark.asyncio
+async def test_deprecated_endpoint_warns_once(
+    front: Callable[..., Any],
+    emu: Any,
+    make_client: MakeClient,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.WARNING, logger="rsconnect_lab.connect")
+    lb: Front = await front(extra_headers={"X-Deprecated-Endpoint": "use v2"})
+    client = make_client(lb.url, emu.api_key)
+    for _ in range(3):
+        await client.me()
+    warnings = [r.getMessage() for r in caplog.records if "deprecated" in r.getMessage()]
+    assert len(warnings) == 1 and "GET /__api__/v1/user" in warnings[0]
