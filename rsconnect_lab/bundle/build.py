@@ -19,7 +19,7 @@ from ..render import render_html
 from . import manifest as mf
 from .files import BundleError, Excluded, FileEntry
 from .plan import BundleSpec, Plan, plan_bundle
-from .targz import Member, write_targz
+from .targz import Member, rewrite_head, write_targz
 
 _HASH_BUFFER = 1 << 20
 
@@ -80,26 +80,30 @@ def _refresh_sizes(files: list[FileEntry]) -> list[FileEntry]:
     return result
 
 
-def _checksums(plan: Plan, files: list[FileEntry], workers: int) -> dict[str, str]:
+def _ordered(plan: Plan, files: list[FileEntry], digests: dict[str, str]) -> dict[str, str]:
+    """Manifest ``files`` in rsconnect-python's order: for a notebook with source the notebook,
+    then requirements, then extras; otherwise requirements first."""
     sums = {name: mf.md5_hex(data) for name, data in plan.buffers.items()}
-    sources = [f.source for f in files if f.source is not None]
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        digests = list(pool.map(file_md5, sources))
     ordered: dict[str, str] = {}
-    if plan.mode == "jupyter-static":  # rsconnect-python: notebook, requirements, extras
-        ordered[files[0].path] = digests[0]
+    if plan.mode == "jupyter-static":
+        ordered[files[0].path] = digests[files[0].path]
         ordered.update(sums)
-        ordered.update((f.path, d) for f, d in zip(files[1:], digests[1:], strict=True))
+        ordered.update((f.path, digests[f.path]) for f in files[1:])
     else:
         ordered.update(sums)
-        ordered.update((f.path, d) for f, d in zip(files, digests, strict=True))
+        ordered.update((f.path, digests[f.path]) for f in files)
     return ordered
 
 
-def _members(
-    manifest_bytes: bytes, plan: Plan, files: list[FileEntry], cancel: threading.Event
-) -> Iterator[Member]:
-    yield Member("manifest.json", data=manifest_bytes)
+def _checksums(plan: Plan, files: list[FileEntry], workers: int) -> dict[str, str]:
+    """Checksums without bundling (write_manifest): files hashed in parallel."""
+    sources = [f.source for f in files if f.source is not None]
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        digests = dict(zip((f.path for f in files), pool.map(file_md5, sources), strict=True))
+    return _ordered(plan, files, digests)
+
+
+def _members(plan: Plan, files: list[FileEntry], cancel: threading.Event) -> Iterator[Member]:
     for name, data in plan.buffers.items():
         yield Member(name, data=data)
     for entry in files:
@@ -112,16 +116,29 @@ def _build(plan: Plan, dest_dir: str | None, level: int, cancel: threading.Event
     workers = os.cpu_count() or 2
     files = _refresh_sizes(plan.files)
     manifest = plan.manifest
+    digests: dict[str, str] | None = None
     if plan.checksummed:
-        manifest = mf.with_checksums(manifest, _checksums(plan, files, workers))
-    manifest_bytes = mf.dumps(manifest)
+        # Same length as the final manifest (every MD5 is 32 hex digits): it holds the place.
+        digests = {f.path: "0" * 32 for f in files}
+        manifest = mf.with_checksums(manifest, _ordered(plan, files, digests))
+    placeholder = mf.dumps(manifest)
     fd, name = tempfile.mkstemp(prefix="rsconnect-lab-", suffix=".tar.gz", dir=dest_dir)
     path = Path(name)
     try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(fd, "w+b") as out:
             size = write_targz(
-                out, _members(manifest_bytes, plan, files, cancel), level=level, workers=workers
+                out,
+                _members(plan, files, cancel),
+                level=level,
+                workers=workers,
+                head=Member("manifest.json", data=placeholder),
+                digests=digests,
             )
+            if digests is not None:
+                manifest = mf.with_checksums(manifest, _ordered(plan, files, digests))
+                final = mf.dumps(manifest)
+                assert len(final) == len(placeholder)
+                rewrite_head(out, Member("manifest.json", data=final))
     except BaseException:
         path.unlink(missing_ok=True)
         raise

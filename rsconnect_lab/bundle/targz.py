@@ -10,9 +10,11 @@ Memory stays bounded: at most a few chunks are in flight.
 from __future__ import annotations
 
 import grp
+import hashlib
 import io
 import os
 import pwd
+import struct
 import tarfile
 import zlib
 from collections import deque
@@ -21,7 +23,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from .files import BundleError
 
@@ -81,6 +83,31 @@ def gzip_member(data: bytes | bytearray | memoryview, level: int) -> bytes:
     return compressor.compress(view) + compressor.flush()
 
 
+def stored_member(data: bytes) -> bytes:
+    """A gzip member of stored deflate blocks, built by hand: its length depends only on the
+    length of ``data``, so it can be rewritten in place with other bytes of the same length."""
+    parts = [b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03"]  # no name, mtime 0, unix
+    view = memoryview(data)
+    offset = 0
+    while True:
+        block = view[offset : offset + 0xFFFF]
+        offset += len(block)
+        final = offset >= len(view)
+        n = len(block)
+        parts += [bytes([final]), struct.pack("<HH", n, n ^ 0xFFFF), bytes(block)]
+        if final:
+            break
+    parts.append(struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
+    return b"".join(parts)
+
+
+def _member_bytes(member: Member) -> bytes:
+    """Header, data and padding of an in-memory member."""
+    assert member.data is not None
+    size = len(member.data)
+    return _header(member, None, size) + member.data + bytes(_padding(size))
+
+
 class _Sink:
     """Fills chunks and hands each full one to the pool, writing results in order."""
 
@@ -89,7 +116,8 @@ class _Sink:
         self.pool = pool
         self.level = level
         self.inflight = inflight
-        self.pending: deque[Future[bytes]] = deque()
+        self.pending: deque[tuple[Future[bytes], bytearray]] = deque()
+        self.free: list[bytearray] = []  # chunk buffers are reused: no page faults per chunk
         self.buf = bytearray(CHUNK)
         self.pos = 0
         self.raw = 0  # tar bytes so far
@@ -98,17 +126,29 @@ class _Sink:
     def _ship(self) -> None:
         if self.pos == 0:
             return
-        chunk = self.buf if self.pos == CHUNK else self.buf[: self.pos]
-        self.pending.append(self.pool.submit(gzip_member, chunk, self.level))
-        self.buf = bytearray(CHUNK)  # the old buffer now belongs to the worker
+        chunk = memoryview(self.buf)[: self.pos]
+        self.pending.append((self.pool.submit(gzip_member, chunk, self.level), self.buf))
+        self.buf = self.free.pop() if self.free else bytearray(CHUNK)
         self.pos = 0
         while len(self.pending) > self.inflight:
             self._drain_one()
 
     def _drain_one(self) -> None:
-        data = self.pending.popleft().result()
+        future, buf = self.pending.popleft()
+        data = future.result()
+        self.free.append(buf)
         self.out.write(data)
         self.written += len(data)
+
+    def write_member_alone(self, data: bytes) -> None:
+        """``data`` as its own stored gzip member (see ``stored_member``)."""
+        self._ship()
+        while self.pending:
+            self._drain_one()
+        packed = stored_member(data)
+        self.out.write(packed)
+        self.written += len(packed)
+        self.raw += len(data)
 
     def write(self, data: bytes) -> None:
         view = memoryview(data)
@@ -121,14 +161,17 @@ class _Sink:
             if self.pos == CHUNK:
                 self._ship()
 
-    def copy_file(self, f: io.FileIO, size: int, name: str) -> None:
-        """Exactly ``size`` bytes of ``f`` read straight into the chunk buffers."""
+    def copy_file(self, f: io.FileIO, size: int, name: str, digest: Any) -> None:
+        """Exactly ``size`` bytes of ``f`` read straight into the chunk buffers (and hashed)."""
         remaining = size
         while remaining:
             room = min(remaining, CHUNK - self.pos)
-            got = f.readinto(memoryview(self.buf)[self.pos : self.pos + room])
+            target = memoryview(self.buf)[self.pos : self.pos + room]
+            got = f.readinto(target)
             if not got:
                 raise BundleError(f"{name} shrank while it was being bundled", "file_changed")
+            if digest is not None:
+                digest.update(target[:got])  # hashlib releases the GIL for large updates
             self.pos += got
             self.raw += got
             remaining -= got
@@ -141,7 +184,7 @@ class _Sink:
             self._drain_one()
 
     def cancel(self) -> None:
-        for future in self.pending:
+        for future, _ in self.pending:
             future.cancel()
 
 
@@ -155,28 +198,35 @@ def write_targz(
     *,
     level: int = 6,
     workers: int | None = None,
+    head: Member | None = None,
+    digests: dict[str, str] | None = None,
 ) -> int:
     """Write the members as a tar.gz to ``out``; returns the number of bytes written.
 
-    Blocking: run it in a thread. File members must keep the size they had when listed.
+    ``head`` (in memory) goes first, alone in a stored gzip member, so that ``rewrite_head``
+    can later replace it with same-sized bytes: the manifest is written before the checksums
+    it lists are known, and every file is read only once. With ``digests``, the MD5 of each
+    file member is recorded there. Blocking: run it in a thread.
     """
     workers = workers or os.cpu_count() or 2
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="targz") as pool:
         sink = _Sink(out, pool, level, inflight=workers * 2)
         done = False
         try:
+            if head is not None:
+                sink.write_member_alone(_member_bytes(head))
             for member in members:
                 if member.data is not None:
-                    sink.write(_header(member, None, len(member.data)))
-                    sink.write(member.data)
-                    size = len(member.data)
-                else:
-                    assert member.source is not None
-                    with open(member.source, "rb", buffering=0) as f:
-                        size = member.size
-                        sink.write(_header(member, os.fstat(f.fileno()), size))
-                        sink.copy_file(f, size, member.name)
-                sink.write(bytes(_padding(size)))
+                    sink.write(_member_bytes(member))
+                    continue
+                assert member.source is not None
+                digest = hashlib.md5(usedforsecurity=False) if digests is not None else None
+                with open(member.source, "rb", buffering=0) as f:
+                    sink.write(_header(member, os.fstat(f.fileno()), member.size))
+                    sink.copy_file(f, member.size, member.name, digest)
+                sink.write(bytes(_padding(member.size)))
+                if digests is not None and digest is not None:
+                    digests[member.name] = digest.hexdigest()
             sink.write(bytes(2 * BLOCK))  # end-of-archive marker
             sink.write(bytes(_padding(sink.raw, RECORD)))  # whole records, as tarfile writes
             sink.finish()
@@ -185,3 +235,10 @@ def write_targz(
             if not done:
                 sink.cancel()
     return sink.written
+
+
+def rewrite_head(out: BinaryIO, head: Member) -> None:
+    """Replace the ``head`` written by ``write_targz`` with new data of the same length."""
+    packed = stored_member(_member_bytes(head))
+    out.seek(0)
+    out.write(packed)
