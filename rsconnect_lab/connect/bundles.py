@@ -78,7 +78,7 @@ class BundlesResource:
             f"v1/content/{segment(guid)}/bundles",
             what=f"listing the bundles of content {guid}",
         )
-        return [Bundle.from_json(item) for item in data or []]
+        return self._t.parse_list(Bundle, data)
 
     async def get(self, guid: str, bundle_id: str) -> Bundle:
         data = await self._t.request(
@@ -127,4 +127,4 @@ class BundlesResource:
                 f"{self._t.display_url} accepted the bundle for content {guid} but did not say "
                 "its id; the server's answer was not a bundle.",
             )
-        return Bundle.from_json(data)
+        return self._t.parse(Bundle, data)

@@ -143,7 +143,7 @@ class ConnectClient:
                 f"{t.display_url} answered /__api__/server_settings with something other than "
                 "Connect's settings, so it could not be verified as Posit Connect. Check the URL.",
             )
-        self._settings = ServerSettings.from_json(data)
+        self._settings = self._transport.parse(ServerSettings, data)
         return self._settings
 
     async def server_version(self) -> str | None:
@@ -161,12 +161,12 @@ class ConnectClient:
         data = await self._transport.request(
             "GET", "v1/server_settings/python", what="reading the server's Python settings"
         )
-        return PythonSettings.from_json(data)
+        return self._transport.parse(PythonSettings, data)
 
     async def me(self) -> User:
         """The user that owns the API key (`GET /__api__/v1/user`)."""
         data = await self._transport.request("GET", "v1/user", what="reading the current user")
-        return User.from_json(data)
+        return self._transport.parse(User, data)
 
     async def verify(self) -> User | None:
         """Check the server is Connect and the key is valid; the key's user, if it has one.

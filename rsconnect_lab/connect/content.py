@@ -43,14 +43,14 @@ class ContentResource:
             if value is not None
         }
         data = await self._t.request("GET", "v1/content", params=params, what="listing content")
-        return [Content.from_json(item) for item in data or []]
+        return self._t.parse_list(Content, data)
 
     async def get(self, guid: str, *, include: str | None = None) -> Content:
         params = {"include": include} if include else None
         data = await self._t.request(
             "GET", f"v1/content/{segment(guid)}", params=params, what=f"reading content {guid}"
         )
-        return Content.from_json(data)
+        return self._t.parse(Content, data)
 
     async def create(self, name: str, *, title: str | None = None, **fields: Any) -> Content:
         """New, empty content (`app_mode` "unknown" until a bundle is deployed)."""
@@ -60,14 +60,14 @@ class ContentResource:
         data = await self._t.request(
             "POST", "v1/content", json=body, what=f"creating content named {name!r}"
         )
-        return Content.from_json(data)
+        return self._t.parse(Content, data)
 
     async def update(self, guid: str, **fields: Any) -> Content:
         """PATCH any writable fields, e.g. `update(guid, title="Report")`."""
         data = await self._t.request(
             "PATCH", f"v1/content/{segment(guid)}", json=fields, what=f"updating content {guid}"
         )
-        return Content.from_json(data)
+        return self._t.parse(Content, data)
 
     async def delete(self, guid: str) -> None:
         await self._t.request(

@@ -17,20 +17,20 @@ class GroupsResource:
     async def list(self, *, prefix: str | None = None) -> AsyncIterator[Group]:
         params = {"prefix": prefix} if prefix else {}
         async for item in numbered_pages(self._t, "v1/groups", params, what="listing groups"):
-            yield Group.from_json(item)
+            yield self._t.parse(Group, item)
 
     async def get(self, guid: str) -> Group:
         data = await self._t.request(
             "GET", f"v1/groups/{segment(guid)}", what=f"reading group {guid}"
         )
-        return Group.from_json(data)
+        return self._t.parse(Group, data)
 
     async def create(self, name: str, *, unique_id: str | None = None) -> Group:
         body = {"name": name, **({"unique_id": unique_id} if unique_id else {})}
         data = await self._t.request(
             "POST", "v1/groups", json=body, what=f"creating group {name!r}"
         )
-        return Group.from_json(data)
+        return self._t.parse(Group, data)
 
     async def delete(self, guid: str) -> None:
         await self._t.request("DELETE", f"v1/groups/{segment(guid)}", what=f"deleting group {guid}")
@@ -42,7 +42,7 @@ class GroupsResource:
             {},
             what=f"listing the members of group {guid}",
         ):
-            yield User.from_json(item)
+            yield self._t.parse(User, item)
 
     async def add_member(self, guid: str, user_guid: str) -> None:
         await self._t.request(

@@ -37,9 +37,7 @@ class TasksResource:
         data = await self._t.request(
             "GET", f"v1/tasks/{segment(task_id)}", params=params, what=f"reading task {task_id}"
         )
-        if not isinstance(data, dict) or "id" not in data:
-            self._t.error(errors.ServerError, f"{self._t.display_url} sent a task without an id.")
-        return Task.from_json(data)
+        return self._t.parse(Task, data)
 
     def follow(
         self,

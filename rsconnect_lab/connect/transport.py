@@ -16,12 +16,13 @@ import ssl
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import aiohttp
 from yarl import URL
 
 from . import errors
+from .models import Model
 from .urls import api_url, display_url, server_path_url
 
 log = logging.getLogger("rsconnect_lab.connect")
@@ -36,6 +37,7 @@ MAX_RETRY_AFTER = 30.0
 # Error bodies are read for their message only; a megabyte is far more than any real one.
 MAX_ERROR_BODY = 1 << 20
 
+M = TypeVar("M", bound=Model)
 Params = Mapping[str, str | int | float | bool] | None
 DataFactory = Callable[[], Any]
 
@@ -223,6 +225,8 @@ class Transport:
                         _retry_after(response.headers.get("Retry-After")),
                     )
                     continue
+                if response.history and response.method.upper() != method:
+                    self._raise_method_redirect(method, response)
                 if "X-Deprecated-Endpoint" in response.headers:
                     self._warn_deprecated(method, response)
                 if response.status >= 400:
@@ -293,6 +297,31 @@ class Transport:
 
     def _loggable(self, url: URL) -> str:
         return self.redact(display_url(str(url)))
+
+    # -- answers ---------------------------------------------------------------------------
+
+    def parse(self, model: type[M], data: Any) -> M:
+        """A model from a JSON answer; an answer of the wrong shape is the server's fault."""
+        try:
+            return model.from_json(data)
+        except (TypeError, KeyError, ValueError) as exc:
+            self.error(
+                errors.ServerError,
+                f"{self.display_url} sent {type(data).__name__} where a {model.__name__} was "
+                f"expected ({exc}). A proxy may have rewritten the answer, or the server is "
+                "not the Connect version the client knows.",
+            )
+
+    def parse_list(self, model: type[M], data: Any) -> list[M]:
+        if data is None:
+            return []
+        if not isinstance(data, list):
+            self.error(
+                errors.ServerError,
+                f"{self.display_url} sent {type(data).__name__} where a list of {model.__name__} "
+                "was expected.",
+            )
+        return [self.parse(model, item) for item in data]
 
     # -- errors ----------------------------------------------------------------------------
 
@@ -391,6 +420,20 @@ class Transport:
         # A response error's repr carries the request headers, the key among them: drop it.
         chained = None if isinstance(exc, aiohttp.ClientResponseError) else exc
         raise cls(self.redact(message), server_url=server) from chained
+
+    def _raise_method_redirect(self, method: str, response: aiohttp.ClientResponse) -> NoReturn:
+        # A 301/302/303 turns a POST into a GET without its body: what answers is not what was
+        # asked, so stop here rather than read a content list as a created item.
+        first = response.history[0]
+        target = display_url(str(first.headers.get("Location", response.url)))
+        self.error(
+            errors.InvalidField,
+            f"{self.display_url} redirects {method} {first.url.path} to {target}, which drops "
+            "the request's body. Use the address it redirects to as the server URL (often "
+            "https:// instead of http://).",
+            status=first.status,
+            field="url",
+        )
 
     def _redirect_note(self, response: aiohttp.ClientResponse) -> str:
         if not response.history:

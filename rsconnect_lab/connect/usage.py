@@ -44,7 +44,7 @@ class UsageResource:
         async for item in cursor_pages(
             self._t, "v1/instrumentation/content/visits", query, what="reading content visits"
         ):
-            yield Visit.from_json(item)
+            yield self._t.parse(Visit, item)
 
     async def shiny(
         self,
@@ -58,4 +58,4 @@ class UsageResource:
         async for item in cursor_pages(
             self._t, "v1/instrumentation/shiny/usage", query, what="reading Shiny usage"
         ):
-            yield ShinyUsage.from_json(item)
+            yield self._t.parse(ShinyUsage, item)

@@ -33,13 +33,13 @@ class UsersResource:
             if value is not None
         }
         async for item in numbered_pages(self._t, "v1/users", params, what="listing users"):
-            yield User.from_json(item)
+            yield self._t.parse(User, item)
 
     async def get(self, guid: str) -> User:
         data = await self._t.request(
             "GET", f"v1/users/{segment(guid)}", what=f"reading user {guid}"
         )
-        return User.from_json(data)
+        return self._t.parse(User, data)
 
     async def count(self) -> int:
         data = await self._t.request(

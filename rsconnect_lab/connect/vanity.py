@@ -23,7 +23,7 @@ class VanityResource:
             )
         except errors.NotFound:
             return None
-        return Vanity.from_json(data)
+        return self._t.parse(Vanity, data)
 
     async def set(self, guid: str, path: str, *, force: bool = False) -> Vanity:
         """Claim `path` (e.g. "/sales/"); `force` takes it from other content (admins only)."""
@@ -34,7 +34,7 @@ class VanityResource:
             json={"path": normalised, "force": force},
             what=f"setting vanity path {normalised} on content {guid}",
         )
-        return Vanity.from_json(data)
+        return self._t.parse(Vanity, data)
 
     async def delete(self, guid: str) -> None:
         await self._t.request("DELETE", self._path(guid), what=f"deleting the vanity URL of {guid}")
@@ -42,4 +42,4 @@ class VanityResource:
     async def list(self) -> list[Vanity]:
         """Every vanity path on the server (administrators)."""
         data = await self._t.request("GET", "v1/vanities", what="listing vanity URLs")
-        return [Vanity.from_json(item) for item in data or []]
+        return self._t.parse_list(Vanity, data)

@@ -243,3 +243,34 @@ async def test_deprecated_endpoint_warns_once(
         await client.me()
     warnings = [r.getMessage() for r in caplog.records if "deprecated" in r.getMessage()]
     assert len(warnings) == 1 and "GET /__api__/v1/user" in warnings[0]
+
+
+@pytest.mark.asyncio
+async def test_redirect_that_drops_a_post_body_is_refused(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient
+) -> None:
+    lb: Front = await front(redirect_prefix="/old")
+    client = make_client(lb.url + "/old", emu.api_key)
+    with pytest.raises(errors.InvalidField) as info:
+        await client.content.create(unique("moved"))
+    assert info.value.field == "url" and info.value.status == 301
+    assert "redirects POST /old/__api__/v1/content to /__api__/v1/content" in info.value.message
+
+
+@pytest.mark.asyncio
+async def test_answer_of_the_wrong_shape_is_a_server_error(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient
+) -> None:
+    def rewrite(request: web.Request) -> web.Response | None:
+        if request.path == "/__api__/v1/user":
+            return web.json_response(["not", "a", "user"])
+        if request.path == "/__api__/v1/content":
+            return web.json_response({"not": "a list"})
+        return None
+
+    lb: Front = await front(inject=rewrite)
+    client = make_client(lb.url, emu.api_key)
+    with pytest.raises(errors.ServerError, match="sent list where a User was expected"):
+        await client.me()
+    with pytest.raises(errors.ServerError, match="where a list of Content was expected"):
+        await client.content.list()
