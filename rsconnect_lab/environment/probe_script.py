@@ -60,12 +60,13 @@ def _top_level_names(dist: Any) -> list[str]:
     if text:
         return [line.strip() for line in text.splitlines() if line.strip()]
     names = set()
-    for file in dist.files or ():
-        parts = str(file).replace("\\", "/").split("/")
-        first = parts[0]
+    # RECORD's first column is the path; parsed by hand since csv and dist.files are slow
+    for line in (dist.read_text("RECORD") or "").splitlines():
+        path = line.split(",", 1)[0].strip('"').replace("\\", "/")
+        first, _, rest = path.partition("/")
         if first in ("..", "__pycache__") or first.endswith((".dist-info", ".egg-info", ".pth")):
             continue
-        if len(parts) == 1:
+        if not rest:
             if first.endswith(".py"):
                 names.add(first[:-3])
             elif first.endswith((".so", ".pyd")):
@@ -75,6 +76,21 @@ def _top_level_names(dist: Any) -> list[str]:
     return sorted(n for n in names if n.isidentifier())
 
 
+def _name_version(dist: Any) -> tuple[str, str]:
+    """Name and Version from the metadata headers; the email parser that
+    ``dist.metadata`` uses costs most of the probe's time."""
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    name = version = ""
+    for line in text.split("\n\n", 1)[0].splitlines():
+        if not name and line[:5].lower() == "name:":
+            name = line[5:].strip()
+        elif not version and line[:8].lower() == "version:":
+            version = line[8:].strip()
+        if name and version:
+            break
+    return name, version
+
+
 def distributions(version_class: Any) -> list[dict[str, Any]]:
     seen: set[str] = set()
     found: list[dict[str, Any]] = []
@@ -82,14 +98,13 @@ def distributions(version_class: Any) -> list[dict[str, Any]]:
         if not entry or not os.path.isdir(entry):
             continue
         for dist in metadata.distributions(path=[entry]):
-            name = dist.metadata["Name"]
+            name, raw_version = _name_version(dist)
             if not name:
                 continue
             key = canonical(name)
             if key in seen:  # the first one on sys.path wins, as for imports and pip
                 continue
             seen.add(key)
-            raw_version = dist.version or ""
             version = raw_version
             legacy = False
             if version_class is not None:
