@@ -114,11 +114,12 @@ async def upload_bundle(request: web.Request) -> web.Response:
     declared = request.content_length
     if declared == 0:
         raise ApiError(125)
+    multipart = request.content_type == "multipart/form-data"
     tmp = state.layout.uploads / f"{uuid.uuid4().hex}.part"
     sink = await asyncio.to_thread(_Sink, tmp)
     try:
         try:
-            if request.content_type == "multipart/form-data":
+            if multipart:
                 # Connect >= 2025.12: part `archive` is the tarball, `metadata` is JSON.
                 reader = await request.multipart()
                 async for part in reader:
@@ -133,7 +134,7 @@ async def upload_bundle(request: web.Request) -> web.Response:
             await asyncio.to_thread(sink.file.close)
         if sink.size == 0:
             raise ApiError(125)
-        if declared is not None and declared != sink.size:
+        if declared is not None and not multipart and declared != sink.size:
             raise ApiError(126)
         checksum = request.headers.get("X-Content-Checksum")
         if checksum and base64.b64decode(checksum) != sink.md5.digest():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import glob
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -89,9 +90,9 @@ async def python_for(
             return python
         log(f"Building Python environment {key} from {req.name}...")
         shutil.rmtree(venv, ignore_errors=True)
-        # System site-packages underneath: only what is missing gets installed, offline too.
-        if await _stream([base, "-m", "venv", "--system-site-packages", str(venv)], log):
+        if await _stream([base, "-m", "venv", str(venv)], log):
             raise TaskFailed("Error code: python-environment-failed. Creating the venv failed.")
+        await _layer_on(base, python)
         if text.strip():
             code = await _stream(
                 [python, "-m", "pip", "install", "--disable-pip-version-check", "-r", str(req)],
@@ -104,6 +105,26 @@ async def python_for(
                 )
         (venv / ".ready").write_text(key)
     return python
+
+
+async def _layer_on(base: str, python: str) -> None:
+    """Make the base interpreter's packages visible underneath the new venv (a .pth file).
+
+    `--system-site-packages` is not enough when the base is itself a venv (ours is): it
+    would expose the system Python's packages, not the ones the emulator runs with. Layered
+    like this, pip installs only what is missing, which also works offline.
+    """
+    code = "import json, site, sysconfig; print(json.dumps([sysconfig.get_paths()['purelib']]))"
+    paths = [await _capture([base, "-c", code]), await _capture([python, "-c", code])]
+    base_paths, (own,) = (json.loads(p) for p in paths)
+    pth = Path(own, "_emulator_base.pth")
+    await asyncio.to_thread(pth.write_text, "\n".join(base_paths) + "\n")
+
+
+async def _capture(args: list[str]) -> str:
+    proc = await asyncio.create_subprocess_exec(*args, stdout=asyncio.subprocess.PIPE)
+    out, _ = await proc.communicate()
+    return out.decode()
 
 
 def content_env(root: str, guid: str, values: dict[str, str]) -> dict[str, str]:

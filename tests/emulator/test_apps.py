@@ -147,3 +147,27 @@ def test_apps_come_back_after_restart(fresh: Fresh, tmp_path: Path) -> None:
     emu.stop()
     again = fresh(data_dir=tmp_path / "apps")
     assert Api(again.url, again.api_key).page(f"/content/{g}/").text == "flask says hi"
+
+
+def test_build_venvs_option_makes_one_env_per_requirements(fresh: Fresh, tmp_path: Path) -> None:
+    emu = fresh(data_dir=tmp_path / "venvs", build_venvs=True)
+    api = Api(emu.url, emu.api_key)
+    where = (
+        FLASK_APP
+        + "\n@app.route('/prefix')\ndef prefix():\n    import sys\n    return sys.prefix\n"
+    )
+    bundle_files = {"app.py": where, "requirements.txt": "flask\n"}
+    manifest = {
+        "version": 1,
+        "metadata": {"appmode": "python-api", "entrypoint": "app:app"},
+        "python": {"package_manager": {"name": "pip", "package_file": "requirements.txt"}},
+    }
+    bundle = make_bundle(manifest, bundle_files)
+    g = api.create()["guid"]
+    task = api.deploy(g, bundle)
+    assert task["code"] == 0, task["output"]
+    assert any("Building Python environment" in line for line in task["output"])
+    prefix = api.page(f"/content/{g}/prefix").text
+    assert prefix.startswith(str(tmp_path / "venvs" / "venvs"))
+    again = api.deploy(api.create()["guid"], bundle)
+    assert any("Using cached Python environment" in line for line in again["output"])
