@@ -30,7 +30,9 @@ async def numbered_pages(
             yield item
         seen += len(results)
         total = (data or {}).get("total")
-        if not results or (isinstance(total, int) and seen >= total):
+        # A short page is the last one; this also ends the loop on a server that ignores
+        # page_number and would otherwise send its first page forever.
+        if len(results) < MAX_PAGE_SIZE or (isinstance(total, int) and seen >= total):
             return
         page += 1
 
@@ -47,6 +49,7 @@ async def cursor_pages(
         data = await transport.request("GET", path, params=query, what=what) or {}
         for item in data.get("results") or []:
             yield item
-        cursor = ((data.get("paging") or {}).get("cursors") or {}).get("next")
-        if not cursor:
+        following = ((data.get("paging") or {}).get("cursors") or {}).get("next")
+        if not following or following == cursor:  # a repeated cursor would loop forever
             return
+        cursor = following

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import tarfile
 from pathlib import Path
 from typing import Any
@@ -132,6 +133,12 @@ async def test_draft_deploy_refused_before_2025_06(
     assert "2025.06.0" in info.value.message and old_emulator.url in info.value.message
     # The ordinary deploy still works there.
     assert (await client.tasks.wait(await client.deploy(content.guid, bundle.id))).succeeded
+
+
+@pytest.mark.asyncio
+async def test_concurrent_calls_share_the_session(connect: ConnectClient) -> None:
+    users = await asyncio.gather(*(connect.me() for _ in range(25)))
+    assert len({user.guid for user in users}) == 1
 
 
 @pytest.mark.asyncio

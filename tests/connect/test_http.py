@@ -274,3 +274,22 @@ async def test_answer_of_the_wrong_shape_is_a_server_error(
         await client.me()
     with pytest.raises(errors.ServerError, match="where a list of Content was expected"):
         await client.content.list()
+
+
+@pytest.mark.asyncio
+async def test_paging_ends_on_servers_that_ignore_page_or_repeat_cursors(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient
+) -> None:
+    def stuck(request: web.Request) -> web.Response | None:
+        if request.path == "/__api__/v1/users":  # no total, page_number ignored
+            return web.json_response({"results": [{"guid": "u1"}, {"guid": "u2"}]})
+        if request.path == "/__api__/v1/instrumentation/content/visits":
+            return web.json_response(
+                {"paging": {"cursors": {"next": "same"}}, "results": [{"content_guid": "c"}]}
+            )
+        return None
+
+    lb: Front = await front(inject=stuck)
+    client = make_client(lb.url, emu.api_key)
+    assert [u.guid async for u in client.users.list()] == ["u1", "u2"]
+    assert len([v async for v in client.usage.visits()]) == 2  # first page, then the repeat
