@@ -14,6 +14,7 @@ from .urls import segment
 
 DEFAULT_TASK_TIMEOUT = 86400.0
 MAX_WAIT = 20  # Connect caps `wait` at 20 s
+REMEMBERED_TASKS = 1000
 _ERROR_SLUG = re.compile(r"Error code:\s*([a-z0-9-]+)", re.IGNORECASE)
 TROUBLESHOOTING = "https://docs.posit.co/connect/user/troubleshooting/#"
 
@@ -29,6 +30,8 @@ class TasksResource:
 
     def remember(self, task_id: str, content_guid: str) -> None:
         self._content_of[task_id] = content_guid
+        if len(self._content_of) > REMEMBERED_TASKS:  # a client lives as long as the server
+            del self._content_of[next(iter(self._content_of))]
 
     async def get(self, task_id: str, *, first: int | None = None, wait: int = 0) -> Task:
         params: dict[str, int] = {"wait": max(0, min(wait, MAX_WAIT))}
@@ -70,9 +73,18 @@ class TasksResource:
             tail=tail,
         )
 
-    async def wait(self, task_id: str, **options: float | int | str | None) -> Task:
+    async def wait(
+        self,
+        task_id: str,
+        *,
+        timeout: float | None = None,
+        content_guid: str | None = None,
+        logs_url: str | None = None,
+    ) -> Task:
         """Follow the task to its end, discarding the lines; returns the final task."""
-        follower = self.follow(task_id, **options)  # type: ignore[arg-type]
+        follower = self.follow(
+            task_id, timeout=timeout, content_guid=content_guid, logs_url=logs_url
+        )
         return await follower.run()
 
     async def _failure(self, follower: TaskFollower, task: Task) -> errors.TaskFailed:
@@ -187,11 +199,13 @@ class TaskFollower:
             raise await self._timeout() from None
         self.task = task
         # `output` starts at line `last - len(output)`; skip whatever was already yielded, in
-        # case a server ignores `first` and sends everything again.
-        start = task.last - len(task.output)
+        # case a server ignores `first` and sends everything again. Without `last`, trust
+        # that the server honoured `first`.
+        end = task.last if "last" in task.raw else self._next + len(task.output)
+        start = end - len(task.output)
         fresh = task.output[max(0, self._next - start) :]
         self._pending.extend(fresh)
-        self._next = max(self._next, task.last)
+        self._next = max(self._next, end)
         if task.finished:
             self._finished = True
         elif not fresh and loop.time() - polled < self.poll_interval:
