@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from rsconnect_lab.bundle.files import BundleError
-from rsconnect_lab.bundle.targz import CHUNK, Member, gzip_member, write_targz
+from rsconnect_lab.bundle.targz import (
+    CHUNK,
+    Member,
+    gzip_member,
+    rewrite_head,
+    stored_member,
+    write_targz,
+)
 
 
 def gzip_members(data: bytes) -> int:
@@ -94,3 +101,32 @@ def test_file_that_grows_keeps_the_listed_size(tmp_path: Path) -> None:
     buf.seek(0)
     with tarfile.open(fileobj=buf, mode="r:gz") as tar:
         assert tar.extractfile("f").read() == b"x" * 10  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("size", [0, 1, 65535, 65536, 200_000])
+def test_stored_member_length_depends_on_size_only(size: int) -> None:
+    a, b = os.urandom(size), b"z" * size
+    assert (
+        len(stored_member(a)) == len(stored_member(b)) == 18 + size + 5 * max(1, -(-size // 65535))
+    )
+    assert gzip.decompress(stored_member(a)) == a
+
+
+def test_head_is_rewritten_in_place(tmp_path: Path) -> None:
+    f = tmp_path / "data.txt"
+    f.write_bytes(b"payload " * 100_000)
+    out = tmp_path / "b.tar.gz"
+    with open(out, "w+b") as fh:
+        write_targz(
+            fh,
+            [Member("data.txt", source=f, size=f.stat().st_size)],
+            head=Member("manifest.json", data=b"0" * 40),
+            digests=(digests := {}),
+        )
+        rewrite_head(fh, Member("manifest.json", data=b"1" * 40))
+    with tarfile.open(out, "r:gz") as tar:
+        assert tar.getnames() == ["manifest.json", "data.txt"]
+        assert tar.extractfile("manifest.json").read() == b"1" * 40  # type: ignore[union-attr]
+    import hashlib
+
+    assert digests == {"data.txt": hashlib.md5(f.read_bytes()).hexdigest()}

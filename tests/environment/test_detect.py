@@ -44,7 +44,9 @@ async def test_freeze_matches_pip_freeze_of_the_same_interpreter(tmp_path: Path)
     freeze = _run(SERVER_PYTHON, "-m", "pip", "freeze", "--disable-pip-version-check")
     # editable installs (this project, when installed with -e) are listed as name==version
     expected = [
-        line for line in freeze.splitlines() if "rsconnect" not in line and not line.startswith("-e ")
+        line
+        for line in freeze.splitlines()
+        if "rsconnect" not in line and not line.startswith("-e ")
     ]
     assert env.source == "pip freeze"
     assert list(env.packages) == expected
