@@ -99,6 +99,7 @@ class RSConnectLab(ExtensionApp):
                 "rsconnect_lab": {
                     "version": __version__,
                     "root_dir": root_dir,
+                    "serverapp": self.serverapp,
                     "servers": self.server_store,
                     "clients": self.client_pool,
                     "records": self.record_store,

@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .connect import ConnectClient
-from .connect.errors import ConnectError, NotFound
-from .packaging import build_bundle, inspect_environment, resolve_interpreter, write_manifest
-from .paths import PathError, check_file, check_notebook, relative_to_root, resolve_in_root
+from .connect.errors import NotFound
+from .environment import Interpreter
+from .errors import describe
+from .packaging import build_bundle, inspect_environment, resolve_interpreter
+from .paths import check_file, check_notebook, relative_to_root, resolve_in_root
 from .plan import PublishPlan, default_title
+from .publish_errors import PublishError
 from .records import Deployment, RecordStore
 from .servers import Server
 
@@ -47,15 +50,6 @@ APP_MODES = (
 HIDE_INPUT = ("none", "all", "tagged")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 KEEP_FINISHED_JOBS = 50
-
-
-class PublishError(Exception):
-    def __init__(self, message: str, reason: str, status: int = 400, **extra: Any) -> None:
-        super().__init__(message)
-        self.message = message
-        self.reason = reason
-        self.status = status
-        self.extra = extra
 
 
 @dataclass
@@ -355,7 +349,7 @@ class JobManager:
         )
         bundle_path: Path | None = None
         try:
-            interpreter = await resolve_interpreter(plan.path, self.serverapp)
+            interpreter = await resolve_interpreter(plan, self.serverapp)
             env = await self._step(
                 job, "environment", lambda s: self._environment(job, s, interpreter)
             )
@@ -404,11 +398,13 @@ class JobManager:
             for step in job.steps:
                 if step.state == "pending":
                     step.state = "cancelled"
-        except (ConnectError, PublishError, PathError) as exc:
-            self._fail(job, exc.message, exc.reason, extra=_task_details(exc))
-        except Exception as exc:  # a bug of ours; the job must still end with a readable cause
-            self.log.exception("rsconnect_lab: publish job %s failed", job.id)
-            self._fail(job, f"Unexpected error: {type(exc).__name__}: {exc}", "internal")
+        except Exception as exc:
+            known = describe(exc)
+            if known is None:  # a bug of ours; the job must still end with a readable cause
+                self.log.exception("rsconnect_lab: publish job %s failed", job.id)
+                self._fail(job, f"Unexpected error: {type(exc).__name__}: {exc}", "internal")
+            else:
+                self._fail(job, known[1]["message"], known[1]["reason"], extra=_task_details(exc))
         finally:
             job.finished = time.time()
             if bundle_path is not None:
@@ -434,7 +430,9 @@ class JobManager:
             if s.state == "pending":
                 s.state = "skipped"
 
-    async def _environment(self, job: PublishJob, step: Step, interpreter: str | None) -> Any:
+    async def _environment(
+        self, job: PublishJob, step: Step, interpreter: Interpreter | None
+    ) -> Any:
         env = await inspect_environment(job.plan, interpreter)
         if env is None:
             step.detail = "not needed for an HTML snapshot"
@@ -448,7 +446,9 @@ class JobManager:
             job.say(f"Warning: {warning}")
         return env
 
-    async def _bundle(self, job: PublishJob, step: Step, env: Any, interpreter: str | None) -> Any:
+    async def _bundle(
+        self, job: PublishJob, step: Step, env: Any, interpreter: Interpreter | None
+    ) -> Any:
         if job.plan.mode == "static":
             job.say("Rendering the notebook to HTML (running it)…")
         bundle = await build_bundle(job.plan, env, interpreter)
@@ -504,31 +504,6 @@ class JobManager:
                 "content_error",
                 502,
             )
-
-    # -- environment and manifest for the interface --------------------------------
-
-    async def describe_environment(self, api_path: str) -> dict[str, Any]:
-        plan = await self.plan(
-            {"path": api_path, "mode": "app" if api_path.endswith(".py") else "source"}
-        )
-        interpreter = await resolve_interpreter(plan.path, self.serverapp)
-        env = await inspect_environment(plan, interpreter)
-        assert env is not None
-        return {
-            "path": plan.rel_path,
-            "python": env.python,
-            "python_version": env.python_version,
-            "pip_version": env.pip_version,
-            "source": env.source,
-            "packages": env.packages,
-            "warnings": env.warnings,
-        }
-
-    async def write_manifest(self, body: Mapping[str, Any]) -> list[str]:
-        plan = await self.plan(body)
-        interpreter = await resolve_interpreter(plan.path, self.serverapp)
-        env = await inspect_environment(plan, interpreter)
-        return await write_manifest(plan, env, overwrite=bool(body.get("overwrite", False)))
 
 
 def _task_details(exc: Exception) -> dict[str, Any]:

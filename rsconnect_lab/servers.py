@@ -307,6 +307,13 @@ class ServerStore:
         saved = _read_json_object(self.path)
         saved.pop(name, None)
         write_private_json(self.path, saved)
+        # Adding refuses names that exist anywhere, so a twin in rsconnect-python's store with
+        # the same URL is the copy we wrote for the CLI: it goes too.
+        theirs = _read_json_object(self.rsconnect_servers_path)
+        twin = theirs.get(name)
+        if isinstance(twin, dict) and _same_url(twin.get("url"), server.url):
+            del theirs[name]
+            write_private_json(self.rsconnect_servers_path, theirs, indent=4)
 
 
 def _read_ca_env(value: str | None) -> str | None:
@@ -319,3 +326,10 @@ def _read_ca_env(value: str | None) -> str | None:
         return Path(value).read_text(encoding="utf-8")
     except OSError:
         return None
+
+
+def _same_url(value: Any, url: str) -> bool:
+    try:
+        return isinstance(value, str) and normalize_url(value) == url
+    except ServerStoreError:
+        return False

@@ -8,22 +8,8 @@ from typing import Any
 from jupyter_server.base.handlers import APIHandler
 from tornado.web import HTTPError
 
-from ..connect.errors import ConnectError
-from ..paths import PathError
-from ..publish import PublishError
+from ..errors import describe
 from ..servers import ServerStoreError
-
-# Connect failure kinds that are the remote side's fault answer 502; the rest are the request's.
-_REMOTE_REASONS = {"unreachable", "tls", "not_connect", "server_error"}
-_CONNECT_STATUS = {
-    "invalid_api_key": 400,
-    "permission": 403,
-    "not_found": 404,
-    "name_conflict": 409,
-    "invalid_field": 400,
-    "app_mode_change": 409,
-    "task_failed": 502,
-}
 
 
 class RSConnectLabHandler(APIHandler):
@@ -50,12 +36,7 @@ class RSConnectLabHandler(APIHandler):
 
     @staticmethod
     def _domain_error(e: BaseException | None) -> tuple[int, dict[str, Any]] | None:
-        if isinstance(e, (ServerStoreError, PathError, PublishError)):
-            return e.status, {"message": e.message, "reason": e.reason, **getattr(e, "extra", {})}
-        if isinstance(e, ConnectError):
-            status = 502 if e.reason in _REMOTE_REASONS else _CONNECT_STATUS.get(e.reason, 400)
-            return status, {"message": e.message, "reason": e.reason}
-        return None
+        return describe(e) if e is not None else None
 
     def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
         # Expected failures are answers, not server bugs: one line, no traceback.

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from tornado import web
 
-from ..publish import JobManager, PublishError
+from ..publish import JobManager
+from ..publish_errors import PublishError
 from .base import RSConnectLabHandler
 
 

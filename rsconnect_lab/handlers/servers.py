@@ -36,12 +36,17 @@ class ServersHandler(RSConnectLabHandler):
             ca_cert=str(ca_cert) if ca_cert else self.store.default_ca_cert,
         )
         # Verify before saving: a server that is not Connect, or a wrong key, is never stored.
+        # One attempt, a short timeout: the person is waiting on the form.
         async with ConnectClient(
-            server.url, server.api_key, insecure=server.insecure, ca_cert=server.ca_cert
+            server.url,
+            server.api_key,
+            insecure=server.insecure,
+            ca_cert=server.ca_cert,
+            retries=0,
+            timeout=20,
         ) as client:
-            await client.server_settings()
-            user = await client.me()
-        username = getattr(user, "username", None)
+            user = await client.verify()  # None: a valid key without a user (service principal)
+        username = user.username if user else None
         saved = self.store.save(
             Server(**{**server.__dict__, "username": username}),
             also_rsconnect_python=bool(

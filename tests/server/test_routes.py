@@ -30,11 +30,11 @@ ROUTES = [
 
 
 async def test_every_route_requires_jupyter_auth(
-    jp_serverapp: Any, jp_base_url: str, jp_http_port: int
+    jp_fetch: Any, jp_base_url: str, http_server_port: tuple[Any, int]
 ) -> None:
     client = AsyncHTTPClient()
     for method, route in ROUTES:
-        url = f"http://127.0.0.1:{jp_http_port}{jp_base_url}rsconnect-lab/{route}"
+        url = f"http://127.0.0.1:{http_server_port[-1]}{jp_base_url}rsconnect-lab/{route}"
         with pytest.raises(HTTPClientError) as err:
             await client.fetch(url, method=method, body="{}" if method == "POST" else None)
         assert err.value.code == 403, (method, route, err.value.code)
@@ -73,18 +73,26 @@ async def test_add_server_verifies_and_never_returns_the_key(
 @pytest.mark.parametrize(
     ("url", "key", "status", "reason"),
     [
-        ("http://127.0.0.1:9", "k", 502, "unreachable"),
-        ("http://unreachable.invalid", "k", 502, "unreachable"),
-        ("JUPYTER", "k", 502, "not_connect"),
+        ("http://127.0.0.1:9", "key-never-echoed-1", 502, "unreachable"),
+        ("http://unreachable.invalid", "key-never-echoed-2", 502, "unreachable"),
+        ("JUPYTER", "key-never-echoed-3", 502, "not_connect"),
         ("EMULATOR", "wrong-key-000000", 400, "invalid_api_key"),
-        ("", "k", 400, "invalid_input"),
+        ("", "key-never-echoed-4", 400, "invalid_input"),
         ("EMULATOR", "", 400, "invalid_input"),
     ],
 )
 async def test_add_server_bad_input_saves_nothing(
-    api: Any, emulator: Any, jp_http_port: int, url: str, key: str, status: int, reason: str
+    api: Any,
+    emulator: Any,
+    http_server_port: tuple[Any, int],
+    url: str,
+    key: str,
+    status: int,
+    reason: str,
 ) -> None:
-    url = {"EMULATOR": emulator.url, "JUPYTER": f"http://127.0.0.1:{jp_http_port}"}.get(url, url)
+    url = {"EMULATOR": emulator.url, "JUPYTER": f"http://127.0.0.1:{http_server_port[-1]}"}.get(
+        url, url
+    )
     got_status, body = await api(
         "POST", "servers", body={"name": "bad", "url": url, "api_key": key}
     )
