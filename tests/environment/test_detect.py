@@ -62,7 +62,7 @@ async def test_freeze_matches_pip_freeze_of_the_same_interpreter(tmp_path: Path)
 async def test_same_fields_as_rsconnect_inspector(tmp_path: Path) -> None:
     nb = _notebook(tmp_path / "nb.ipynb", "print(1)")
     (tmp_path / "requirements.txt").write_text(
-        "numpy==1.0\r\nrsconnect-python\r\npandas @ file:///x\r\n"
+        "numpy==1.0\r\nrsconnect-python\r\nghostpkg @ file:///x\r\n"
     )
     out = _run(SERVER_PYTHON, "-m", "rsconnect.subprocesses.inspect_environment", str(tmp_path))
     theirs = json.loads(out)
@@ -73,9 +73,13 @@ async def test_same_fields_as_rsconnect_inspector(tmp_path: Path) -> None:
         theirs["pip"],
         theirs["locale"],
     )
-    # pandas is not installed here, so the line is cut to the name as rsconnect-python does
+    # ghostpkg is not installed here, so the line is cut to the name as rsconnect-python does
     assert env.requirements == theirs["contents"]
-    assert any("pandas" in w for w in env.warnings)
+    assert any("ghostpkg" in w for w in env.warnings)
+    # an installed one keeps its version, where rsconnect-python drops it
+    (tmp_path / "requirements.txt").write_text("pip @ file:///wheels/pip.whl\n")
+    env = await detect_environment(nb, python=SERVER_PYTHON)
+    assert env.requirements == f"pip=={env.installed['pip']}\n"
 
 
 @pytest.mark.asyncio
