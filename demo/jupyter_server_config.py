@@ -12,3 +12,5 @@ c.RSConnectLab.data_dir = os.path.join(state, "rsconnect_lab")
 c.RSConnectLab.embedded_emulator = True
 c.RSConnectLab.embedded_emulator_data = os.path.join(state, "connect")
 c.RSConnectLab.save_to_rsconnect_python = False
+# Other packages in the environment (dash) ship source extensions; no "build recommended" prompt.
+c.ServerApp.tornado_settings = {"page_config_data": {"buildCheck": False, "buildAvailable": False}}
