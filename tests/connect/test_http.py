@@ -18,7 +18,7 @@ from aiohttp import web
 
 from rsconnect_lab.connect import errors
 
-from .conftest import MakeClient, unique, write_bundle
+from .conftest import MakeClient, notebook_bundle, unique, write_bundle
 
 HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "host", "proxy-connection"}
 
@@ -49,6 +49,7 @@ def forwarding_app(
     redirect_prefix: str | None = None,
     inject: Inject | None = None,
     extra_headers: dict[str, str] | None = None,
+    drop_params: tuple[str, ...] = (),
 ) -> web.Application:
     """Forward every request to `target`; optionally set a sticky cookie, redirect a prefix,
     answer some requests itself (`inject`) or add headers to the answers."""
@@ -74,9 +75,11 @@ def forwarding_app(
             session = aiohttp.ClientSession(auto_decompress=False)
         headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
         headers.pop("Cookie", None)
+        query = {k: v for k, v in request.query.items() if k not in drop_params}
         async with session.request(
             request.method,
-            target + request.path_qs,
+            target + request.path,
+            params=query,
             headers=headers,
             data=body or None,
             allow_redirects=False,
@@ -293,3 +296,22 @@ async def test_paging_ends_on_servers_that_ignore_page_or_repeat_cursors(
     client = make_client(lb.url, emu.api_key)
     assert [u.guid async for u in client.users.list()] == ["u1", "u2"]
     assert len([v async for v in client.usage.visits()]) == 2  # first page, then the repeat
+
+
+@pytest.mark.asyncio
+async def test_task_lines_once_even_when_first_is_ignored(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient, tmp_path: Path
+) -> None:
+    """Behind a front that drops `first`, every poll returns the whole log from line 0."""
+    lb: Front = await front(drop_params=("first",))
+    client = make_client(lb.url, emu.api_key)
+    content = await client.content.create(unique("nofirst"))
+    bundle = await client.bundles.upload(
+        content.guid,
+        notebook_bundle(tmp_path, ["import time", "time.sleep(1)", "print('done')"]),
+    )
+    task_id = await client.deploy(content.guid, bundle.id)
+    lines = [line async for line in client.tasks.follow(task_id, wait=0, poll_interval=0.05)]
+    polls = [s for s in lb.seen if s.path.endswith(f"/v1/tasks/{task_id}")]
+    assert len(polls) > 3
+    assert lines == (await client.tasks.get(task_id, first=0)).output
