@@ -133,6 +133,7 @@ def _build(plan: Plan, dest_dir: str | None, level: int, cancel: threading.Event
                 workers=workers,
                 head=Member("manifest.json", data=placeholder),
                 digests=digests,
+                cancel=cancel,
             )
             if digests is not None:
                 manifest = mf.with_checksums(manifest, _ordered(plan, files, digests))
@@ -178,7 +179,7 @@ async def make_bundle(
     cancel = threading.Event()
     try:
         plan = await asyncio.to_thread(plan_bundle, spec, env)
-        # The thread cannot be interrupted; on cancellation it stops at the next file.
+        # A thread cannot be interrupted: on cancellation it stops at its next chunk.
         return await asyncio.to_thread(_build, plan, dest_dir, level, cancel)
     except asyncio.CancelledError:
         cancel.set()

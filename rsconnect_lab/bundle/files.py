@@ -174,6 +174,8 @@ class Selector:
             return
         self._seen.add(rel)
         self.selection.files.append(FileEntry(rel, st.st_size, full))
+        if explicit:  # a named extra wins over a pattern that excluded it during a walk
+            self.selection.excluded = [e for e in self.selection.excluded if e.path != rel]
 
     def _exclude(self, rel: str, reason: str, explicit: bool) -> None:
         if explicit:

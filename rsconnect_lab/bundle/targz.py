@@ -16,6 +16,7 @@ import os
 import pwd
 import struct
 import tarfile
+import threading
 import zlib
 from collections import deque
 from collections.abc import Iterable
@@ -111,8 +112,16 @@ def _member_bytes(member: Member) -> bytes:
 class _Sink:
     """Fills chunks and hands each full one to the pool, writing results in order."""
 
-    def __init__(self, out: BinaryIO, pool: ThreadPoolExecutor, level: int, inflight: int) -> None:
+    def __init__(
+        self,
+        out: BinaryIO,
+        pool: ThreadPoolExecutor,
+        level: int,
+        inflight: int,
+        cancel: threading.Event | None,
+    ) -> None:
         self.out = out
+        self.cancel_event = cancel
         self.pool = pool
         self.level = level
         self.inflight = inflight
@@ -177,6 +186,8 @@ class _Sink:
             remaining -= got
             if self.pos == CHUNK:
                 self._ship()
+                if self.cancel_event is not None and self.cancel_event.is_set():
+                    raise BundleError("bundling was cancelled", "cancelled")
 
     def finish(self) -> None:
         self._ship()
@@ -200,17 +211,19 @@ def write_targz(
     workers: int | None = None,
     head: Member | None = None,
     digests: dict[str, str] | None = None,
+    cancel: threading.Event | None = None,
 ) -> int:
     """Write the members as a tar.gz to ``out``; returns the number of bytes written.
 
     ``head`` (in memory) goes first, alone in a stored gzip member, so that ``rewrite_head``
     can later replace it with same-sized bytes: the manifest is written before the checksums
     it lists are known, and every file is read only once. With ``digests``, the MD5 of each
-    file member is recorded there. Blocking: run it in a thread.
+    file member is recorded there. Blocking: run it in a thread; setting ``cancel`` stops it
+    within a chunk with a ``BundleError`` (reason ``cancelled``).
     """
     workers = workers or os.cpu_count() or 2
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="targz") as pool:
-        sink = _Sink(out, pool, level, inflight=workers * 2)
+        sink = _Sink(out, pool, level, workers * 2, cancel)
         done = False
         try:
             if head is not None:

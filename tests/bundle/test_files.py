@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -169,3 +170,26 @@ async def test_bad_inputs(tmp_path: Path, fixed_env: Environment) -> None:
         await make_bundle(BundleSpec(path=d, mode="nodejs"), fixed_env)
     with pytest.raises(BundleError):
         await make_bundle(BundleSpec(path=d / "nb.ipynb"), None)
+
+
+@pytest.mark.asyncio
+async def test_cancel_stops_and_leaves_no_file(tmp_path: Path, fixed_env: Environment) -> None:
+    d = tmp_path / "big"
+    nb = write_notebook(d / "nb.ipynb", "print(1)")
+    with open(d / "big.bin", "wb") as f:
+        for _ in range(64):
+            f.write(os.urandom(1 << 20))
+    out = tmp_path / "out"
+    out.mkdir()
+    task = asyncio.create_task(
+        make_bundle(BundleSpec(path=nb, extra_files=["big.bin"]), fixed_env, dest_dir=str(out))
+    )
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    for _ in range(100):  # the worker thread notices at its next chunk
+        if not any(out.iterdir()):
+            break
+        await asyncio.sleep(0.02)
+    assert not any(out.iterdir())

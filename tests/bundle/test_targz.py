@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 import subprocess
@@ -127,6 +128,4 @@ def test_head_is_rewritten_in_place(tmp_path: Path) -> None:
     with tarfile.open(out, "r:gz") as tar:
         assert tar.getnames() == ["manifest.json", "data.txt"]
         assert tar.extractfile("manifest.json").read() == b"1" * 40  # type: ignore[union-attr]
-    import hashlib
-
     assert digests == {"data.txt": hashlib.md5(f.read_bytes()).hexdigest()}
