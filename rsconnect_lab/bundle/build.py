@@ -156,7 +156,7 @@ async def _render_for(spec: BundleSpec, env: Environment | None, dest_dir: str |
         python=env.python if env else spec.python,
         hide_all_input=spec.hides_all,
         hide_tagged_input=spec.hides_tagged,
-        kernel_name=env.kernel_name if env else None,
+        kernel_name=(env.kernel_name if env else None) or spec.kernel_name,
     )
 
 

@@ -33,6 +33,7 @@ class BundleSpec:
     hide_input: str | None = None  # "none" | "all" | "tagged": shorthand for the two flags above
     html_path: StrPath | None = None  # static: an HTML snapshot already rendered
     python: str | None = None  # static: renders with this Python when no environment is given
+    kernel_name: str | None = None  # static: the kernel to start if that Python lacks nbconvert
     image: str | None = None
     env_management_py: bool | None = None
 

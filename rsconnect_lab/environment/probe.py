@@ -120,8 +120,10 @@ async def run_probe(python: str, *, timeout: float = 60.0) -> Probe:
         raise ProbeError(f"{python} did not answer within {timeout:.0f} s") from exc
     if proc.returncode != 0:
         detail = err.decode(errors="replace").strip().splitlines()
+        last = detail[-1] if detail else ""
         raise ProbeError(
-            f"{python} exited with code {proc.returncode}: {detail[-1] if detail else ''}".strip()
+            f"{python} could not be inspected (Python 3.8 or newer is needed; exit code "
+            f"{proc.returncode}): {last}".strip()
         )
     try:
         probe = _parse(json.loads(out))

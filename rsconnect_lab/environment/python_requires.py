@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import configparser
 import re
-import sys
 from pathlib import Path
+from typing import Any
 
-if sys.version_info >= (3, 11):
+try:
     import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+
+    _toml_loads: Any = tomllib.loads
+except ImportError:  # Python 3.10: tomli when installed, else pyproject.toml is skipped
+    try:
+        import tomli
+
+        _toml_loads = tomli.loads
+    except ImportError:
+        _toml_loads = None
 
 _OPERATORS = r"(===|==|!=|<=|>=|<|>|~=)"
 _VALID = re.compile(rf"^({_OPERATORS}?\d+(\.[\d\*]+)*)+$")
@@ -43,7 +50,9 @@ def adapt_python_requires(text: str) -> str:
 
 
 def _from_pyproject(path: Path) -> str | None:
-    value = tomllib.loads(path.read_text()).get("project", {}).get("requires-python")
+    if _toml_loads is None:
+        return None
+    value = _toml_loads(path.read_text()).get("project", {}).get("requires-python")
     return str(value) if value else None
 
 

@@ -128,4 +128,9 @@ def test_head_is_rewritten_in_place(tmp_path: Path) -> None:
     with tarfile.open(out, "r:gz") as tar:
         assert tar.getnames() == ["manifest.json", "data.txt"]
         assert tar.extractfile("manifest.json").read() == b"1" * 40  # type: ignore[union-attr]
+    dest = tmp_path / "gnu"
+    dest.mkdir()
+    subprocess.run(["tar", "xzf", str(out), "-C", str(dest)], check=True)
+    assert (dest / "manifest.json").read_bytes() == b"1" * 40
+    assert (dest / "data.txt").read_bytes() == f.read_bytes()
     assert digests == {"data.txt": hashlib.md5(f.read_bytes()).hexdigest()}
