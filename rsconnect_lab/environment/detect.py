@@ -39,7 +39,10 @@ def _gather(
     warnings.extend(req_warnings)
     if (directory / "manifest.json").exists():
         warnings.append("The existing manifest.json is not used; a new one is generated.")
-    imports = file_imports(path) if path.is_file() else set()
+    if path.is_file():
+        imports = file_imports(path)
+    else:  # an app folder: its top-level modules
+        imports = set().union(*(file_imports(p) for p in sorted(directory.glob("*.py"))))
     packages = _package_lines(filtered.lines)
     missing = missing_import_warnings(
         imports, packages, probe.import_map(), stdlib=probe.stdlib, local_dir=directory

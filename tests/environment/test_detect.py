@@ -149,3 +149,17 @@ async def test_python_requires_and_server_versions(tmp_path: Path) -> None:
     ok = {"installations": [{"version": "3.11.2"}]}
     env = await detect_environment(nb, python=SERVER_PYTHON, server_python_settings=ok)
     assert not any("offers no Python" in w for w in env.warnings)
+
+
+@pytest.mark.asyncio
+async def test_app_folder_imports(tmp_path: Path, kernel_python: str) -> None:
+    (tmp_path / "app.py").write_text("import fakemod\nimport helper\nimport dash\n")
+    (tmp_path / "helper.py").write_text("import json\n")
+    (tmp_path / "requirements.txt").write_text("Fake-Pkg==1.2.3\ndash==2.0\n")
+    env = await detect_environment(tmp_path, python=kernel_python)
+    assert [w for w in env.warnings if "imported" in w] == []
+    (tmp_path / "requirements.txt").write_text("dash==2.0\n")
+    env = await detect_environment(tmp_path, python=kernel_python)
+    assert [w for w in env.warnings if "imported" in w] == [
+        "'fakemod' is imported but its package (fake-pkg) is not listed."
+    ]
