@@ -180,9 +180,7 @@ async def other_server() -> AsyncIterator[Callable[[web.Application], Any]]:
         site = web.TCPSite(runner, "127.0.0.1", 0)
         await site.start()
         runners.append(runner)
-        server = site._server
-        assert server is not None
-        port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        port = runner.addresses[0][1]
         return f"http://127.0.0.1:{port}"
 
     yield start

@@ -25,7 +25,8 @@ def test_readme_cell_runs_in_a_kernel(emu: Any, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("CONNECT_API_KEY", emu.api_key)
     monkeypatch.delenv("CONNECT_INSECURE", raising=False)
     monkeypatch.delenv("CONNECT_CA_CERTIFICATE", raising=False)
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(README_CELL)])
+    cell = nbformat.v4.new_code_cell(README_CELL)  # type: ignore[no-untyped-call]
+    notebook = nbformat.v4.new_notebook(cells=[cell])  # type: ignore[no-untyped-call]
     NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
     text = "".join(output.get("text", "") for output in notebook.cells[0].outputs)
     assert f"on {emu.url}" in text

@@ -21,7 +21,7 @@ def _pending_tasks() -> set[asyncio.Task[Any]]:
 def _acquired(client: ConnectClient) -> int:
     connector = client._transport.session.connector
     assert connector is not None
-    return len(connector._acquired)  # type: ignore[attr-defined]
+    return len(connector._acquired)
 
 
 @pytest.mark.asyncio
