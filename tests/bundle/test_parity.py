@@ -233,3 +233,16 @@ async def test_static_snapshot(tmp_path: Path) -> None:
     html = members["report.html"].decode()
     assert "hello from the kernel" in html
     assert "print(&#39;hello&#39;" not in html and "print('hello'" not in html  # input hidden
+
+
+@pytest.mark.asyncio
+async def test_image_and_environment_management(tmp_path: Path) -> None:
+    d = _app_dir(tmp_path)
+    args = ["streamlit", "--image", "ghcr.io/x/py:3.11", "--disable-env-management-py", str(d)]
+    theirs = rsconnect_manifest(*args, cwd=d)
+    spec = BundleSpec(
+        path=d, mode="python-streamlit", image="ghcr.io/x/py:3.11", env_management_py=False
+    )
+    from_bundle, written = await _ours(spec, d)
+    assert from_bundle == theirs == written
+    assert theirs["environment"]["image"] == "ghcr.io/x/py:3.11"
