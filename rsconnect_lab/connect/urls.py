@@ -27,6 +27,15 @@ def normalize_server_url(url: str) -> str:
             server_url=text,
             field="url",
         )
+    if parts.username is not None or parts.password is not None:
+        # Connect authenticates with the API key in its own header; URL credentials would be
+        # sent as Basic auth in that same header, and shown wherever the URL is.
+        raise InvalidField(
+            f"{display_url(text)} includes a user name or password: give the server's address "
+            "without them; Connect is signed in to with the API key.",
+            server_url=display_url(text),
+            field="url",
+        )
     path = parts.path
     cut = path.find(API_PREFIX)
     if cut >= 0 and path[cut:].rstrip("/").startswith(API_PREFIX):

@@ -56,6 +56,12 @@ def test_display_url_drops_credentials() -> None:
     assert display_url("https://u:pw@h:1/x") == "https://h:1/x"
 
 
+def test_credentials_in_the_url_are_refused_without_showing_them() -> None:
+    with pytest.raises(errors.InvalidField) as info:
+        normalize_server_url("https://me:hunter2@connect.example.com/")
+    assert "hunter2" not in info.value.message and "API key" in info.value.message
+
+
 def test_versions() -> None:
     assert parse_version("2023.11.0-dev+103-g11242ee129") == (2023, 11, 0)
     assert compare_versions("2024.9", "2024.09.0") == 0
