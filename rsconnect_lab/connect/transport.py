@@ -101,7 +101,8 @@ class Transport:
     ) -> None:
         self.server_url = server_url
         self.display_url = display_url(server_url)
-        self._key = Secret(api_key or "")
+        # Keys are pasted; a trailing newline would otherwise make an invalid header.
+        self._key = Secret((api_key or "").strip())
         self._ssl = ssl_context
         self.timeout = timeout
         self.retries = retries

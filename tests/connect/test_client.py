@@ -30,7 +30,7 @@ async def test_settings_and_me(connect: ConnectClient, emu: Any) -> None:
 @pytest.mark.asyncio
 async def test_url_forms_reach_the_same_server(emu: Any, make_client: MakeClient) -> None:
     for url in (emu.url, emu.url + "/", emu.url + "/__api__", emu.url + "/__api__/"):
-        client = make_client(url, emu.api_key)
+        client = make_client(url, f" {emu.api_key}\n")  # as pasted, with stray whitespace
         assert client.server_url == emu.url
         assert (await client.me()).username
 
