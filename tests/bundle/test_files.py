@@ -176,13 +176,15 @@ async def test_bad_inputs(tmp_path: Path, fixed_env: Environment) -> None:
 async def test_cancel_stops_and_leaves_no_file(tmp_path: Path, fixed_env: Environment) -> None:
     d = tmp_path / "big"
     nb = write_notebook(d / "nb.ipynb", "print(1)")
-    with open(d / "big.bin", "wb") as f:
-        for _ in range(64):
-            f.write(os.urandom(1 << 20))
+    with open(d / "big.bin", "wb") as f:  # hex text: compressible, slow at level 9
+        for _ in range(16):
+            f.write(os.urandom(1 << 20).hex().encode())
     out = tmp_path / "out"
     out.mkdir()
     task = asyncio.create_task(
-        make_bundle(BundleSpec(path=nb, extra_files=["big.bin"]), fixed_env, dest_dir=str(out))
+        make_bundle(
+            BundleSpec(path=nb, extra_files=["big.bin"]), fixed_env, dest_dir=str(out), level=9
+        )
     )
     await asyncio.sleep(0.05)
     task.cancel()
