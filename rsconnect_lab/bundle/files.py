@@ -66,6 +66,23 @@ def within(path: Path, directory: Path) -> bool:
     return path == directory or directory in path.parents
 
 
+def _credential_dirs() -> list[Path]:
+    """rsconnect-python's config folders: its servers.json holds API keys."""
+    home = Path.home()
+    dirs = [
+        home / ".rsconnect-python",
+        home / "Library" / "Application Support" / "rsconnect-python",
+    ]
+    if os.environ.get("XDG_CONFIG_HOME"):
+        dirs.append(Path(os.environ["XDG_CONFIG_HOME"]) / "rsconnect-python")
+    return [Path(os.path.realpath(d)) for d in dirs]
+
+
+def holds_credentials(real: Path) -> bool:
+    """Whether a (resolved) path is inside a folder where API keys are stored."""
+    return ".rsconnect-python" in real.parts or any(within(real, d) for d in _credential_dirs())
+
+
 class GlobSet:
     """rsconnect-python's exclude globs: relative to the folder, a folder name excludes what is
     under it, ``**`` (at most once per pattern) spans folders."""
@@ -149,10 +166,13 @@ class Selector:
         absolute = Path(os.path.normpath(self.base / path))
         if not within(absolute, self.base):
             raise BundleError(f"{path} is not under {self.base}", "forbidden_path")
-        if not within(Path(os.path.realpath(absolute)), self.root_real):
+        real = Path(os.path.realpath(absolute))
+        if not within(real, self.root_real):
             raise BundleError(
                 f"{path} leads outside the root directory (symbolic link)", "forbidden_path"
             )
+        if holds_credentials(real):
+            raise BundleError(f"{path} is in a folder that holds API keys", "forbidden_path")
         return absolute.relative_to(self.base).as_posix()
 
     def add_file(self, rel: str, *, explicit: bool = False) -> None:

@@ -195,3 +195,17 @@ async def test_cancel_stops_and_leaves_no_file(tmp_path: Path, fixed_env: Enviro
             break
         await asyncio.sleep(0.02)
     assert not any(out.iterdir())
+
+
+@pytest.mark.asyncio
+async def test_credentials_are_never_bundled(tmp_path: Path, fixed_env: Environment) -> None:
+    d = _project(tmp_path)
+    with pytest.raises(BundleError, match="API keys"):
+        await make_bundle(
+            BundleSpec(path=d / "nb.ipynb", extra_files=[".rsconnect-python/servers.json"]),
+            fixed_env,
+        )
+    with pytest.raises(BundleError, match="API keys"):
+        await make_bundle(
+            BundleSpec(path=d / "nb.ipynb", extra_files=[".rsconnect-python"]), fixed_env
+        )
