@@ -8,7 +8,9 @@ from typing import Any
 
 from aiohttp import web
 
+from .auth import current_user
 from .errors import ApiError
+from .state import State, get_state
 from .store import Row, Store
 
 GUID_RE = re.compile(
@@ -95,6 +97,17 @@ async def require_edit(store: Store, user: Row, content: Row) -> None:
         return
     if role not in ("owner", "editor") or user["user_role"] == "viewer":
         raise ApiError(22)
+
+
+async def content_for(request: web.Request, *, edit: bool) -> tuple[State, Row, Row]:
+    """(state, caller, content) for a `{guid}` route, checked for viewing or for changing."""
+    state, user = get_state(request), current_user(request)
+    content = await load_content(state.store, request.match_info["guid"])
+    if edit:
+        await require_edit(state.store, user, content)
+    else:
+        await require_view(state.store, user, content)
+    return state, user, content
 
 
 def settings_of(content: Row) -> dict[str, Any]:

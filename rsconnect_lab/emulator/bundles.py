@@ -16,10 +16,10 @@ from aiohttp import BodyPartReader, web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from . import deploy
-from .access import load_content, require_edit, require_view, root_url
-from .auth import current_user, now
+from .access import content_for, root_url
+from .auth import now
 from .errors import ApiError, read_object
-from .state import State, get_state
+from .state import State
 from .store import Row
 
 routes = web.RouteTableDef()
@@ -108,9 +108,7 @@ def bundle_json(b: Row, active_id: int | None) -> dict[str, Any]:
 
 @routes.post("/__api__/v1/content/{guid}/bundles")
 async def upload_bundle(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     declared = request.content_length
     if declared == 0:
         raise ApiError(125)
@@ -174,9 +172,7 @@ async def _bundle(state: State, content: Row, bundle_id: str) -> Row:
 
 @routes.get("/__api__/v1/content/{guid}/bundles")
 async def list_bundles(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_view(state.store, user, content)
+    state, _user, content = await content_for(request, edit=False)
     rows = await state.store.fetchall(
         "SELECT * FROM bundles WHERE content_guid = ? ORDER BY id DESC", content["guid"]
     )
@@ -185,18 +181,14 @@ async def list_bundles(request: web.Request) -> web.Response:
 
 @routes.get("/__api__/v1/content/{guid}/bundles/{bid}")
 async def get_bundle(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_view(state.store, user, content)
+    state, _user, content = await content_for(request, edit=False)
     row = await _bundle(state, content, request.match_info["bid"])
     return web.json_response(bundle_json(row, content["bundle_id"]))
 
 
 @routes.get("/__api__/v1/content/{guid}/bundles/{bid}/download")
 async def download_bundle(request: web.Request) -> web.FileResponse:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     row = await _bundle(state, content, request.match_info["bid"])
     return web.FileResponse(
         state.layout.archive(row["id"]),
@@ -209,9 +201,7 @@ async def download_bundle(request: web.Request) -> web.FileResponse:
 
 @routes.delete("/__api__/v1/content/{guid}/bundles/{bid}")
 async def delete_bundle(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     row = await _bundle(state, content, request.match_info["bid"])
     if row["id"] == content["bundle_id"]:
         raise ApiError(75)
@@ -231,9 +221,7 @@ async def delete_bundle(request: web.Request) -> web.Response:
 @routes.post("/__api__/v1/content/{guid}/deploy")
 @routes.post("/__api__/v1/content/{guid}/build")
 async def deploy_bundle(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, user, content = await content_for(request, edit=True)
     data = await read_object(request)
     kind = "build" if request.path.endswith("/build") else "deploy"
     bundle_id = data.get("bundle_id")

@@ -14,10 +14,9 @@ from aiohttp import web
 
 from .access import (
     SETTINGS_DEFAULTS,
+    content_for,
     content_json,
     load_content,
-    require_edit,
-    require_view,
     role_on,
     root_url,
 )
@@ -133,17 +132,13 @@ async def create_content(request: web.Request) -> web.Response:
 
 @routes.get("/__api__/v1/content/{guid}")
 async def get_content(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_view(state.store, user, content)
+    _state, user, content = await content_for(request, edit=False)
     return web.json_response(await render(request, content, user))
 
 
 @routes.patch("/__api__/v1/content/{guid}")
 async def update_content(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, user, content = await content_for(request, edit=True)
     data = await read_object(request)
     current = content_json(content, root_url(request), "owner")
     for key in IMMUTABLE:
@@ -181,9 +176,7 @@ async def update_content(request: web.Request) -> web.Response:
 
 @routes.delete("/__api__/v1/content/{guid}")
 async def delete_content(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     guid = content["guid"]
     await state.apps.stop_content(guid)
     bundles = await state.store.fetchall("SELECT id FROM bundles WHERE content_guid = ?", guid)
@@ -217,18 +210,14 @@ async def env_names(state: State, guid: str) -> list[str]:
 
 @routes.get("/__api__/v1/content/{guid}/environment")
 async def get_environment(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     return web.json_response(await env_names(state, content["guid"]))
 
 
 @routes.patch("/__api__/v1/content/{guid}/environment")
 @routes.put("/__api__/v1/content/{guid}/environment")
 async def set_environment(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     data = await read_json(request)
     if not isinstance(data, list) or not all(
         isinstance(d, dict) and isinstance(d.get("name"), str) for d in data
@@ -278,9 +267,7 @@ def vanity_json(row: Row) -> dict[str, Any]:
 
 @routes.get("/__api__/v1/content/{guid}/vanity")
 async def get_vanity(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_view(state.store, user, content)
+    state, _user, content = await content_for(request, edit=False)
     row = await state.store.fetchone(
         "SELECT * FROM vanities WHERE content_guid = ?", content["guid"]
     )
@@ -291,9 +278,7 @@ async def get_vanity(request: web.Request) -> web.Response:
 
 @routes.put("/__api__/v1/content/{guid}/vanity")
 async def set_vanity(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     data = await read_object(request)
     path = data.get("path")
     if not isinstance(path, str) or not path.strip("/"):
@@ -328,9 +313,7 @@ async def set_vanity(request: web.Request) -> web.Response:
 
 @routes.delete("/__api__/v1/content/{guid}/vanity")
 async def delete_vanity(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     await state.store.execute("DELETE FROM vanities WHERE content_guid = ?", content["guid"])
     return web.Response(status=204)
 
@@ -358,9 +341,7 @@ def permission_json(row: Row) -> dict[str, Any]:
 
 @routes.get("/__api__/v1/content/{guid}/permissions")
 async def list_permissions(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_view(state.store, user, content)
+    state, _user, content = await content_for(request, edit=False)
     rows = await state.store.fetchall(
         "SELECT * FROM permissions WHERE content_guid = ? ORDER BY id", content["guid"]
     )
@@ -369,9 +350,7 @@ async def list_permissions(request: web.Request) -> web.Response:
 
 @routes.post("/__api__/v1/content/{guid}/permissions")
 async def add_permission(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     data = await read_object(request)
     ptype, role, principal = (
         data.get("principal_type"),
@@ -401,9 +380,7 @@ async def add_permission(request: web.Request) -> web.Response:
 
 @routes.delete("/__api__/v1/content/{guid}/permissions/{pid}")
 async def delete_permission(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     pid = request.match_info["pid"]
     if not pid.isdigit():
         raise ApiError(3)

@@ -7,11 +7,9 @@ import uuid
 
 from aiohttp import web
 
-from .access import load_content, require_edit, require_view
-from .auth import current_user
+from .access import content_for
 from .errors import ApiError
 from .serving import image_type
-from .state import get_state
 
 routes = web.RouteTableDef()
 MAX_THUMBNAIL = 10 * 1024 * 1024
@@ -20,9 +18,7 @@ MAX_THUMBNAIL = 10 * 1024 * 1024
 @routes.get("/__api__/v1/content/{guid}/thumbnail")
 @routes.get("/__api__/applications/{guid}/image")
 async def get_thumbnail(request: web.Request) -> web.StreamResponse:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_view(state.store, user, content)
+    state, _user, content = await content_for(request, edit=False)
     path = state.layout.thumbnail(content["guid"])
     if not path.is_file():
         raise ApiError(4, "This content has no thumbnail.")
@@ -32,9 +28,7 @@ async def get_thumbnail(request: web.Request) -> web.StreamResponse:
 @routes.put("/__api__/v1/content/{guid}/thumbnail")
 @routes.post("/__api__/applications/{guid}/image")
 async def put_thumbnail(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     data = await request.content.read(MAX_THUMBNAIL + 1)
     if not data:
         raise ApiError(125)
@@ -50,8 +44,6 @@ async def put_thumbnail(request: web.Request) -> web.Response:
 @routes.delete("/__api__/v1/content/{guid}/thumbnail")
 @routes.delete("/__api__/applications/{guid}/image")
 async def delete_thumbnail(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["guid"])
-    await require_edit(state.store, user, content)
+    state, _user, content = await content_for(request, edit=True)
     await asyncio.to_thread(state.layout.thumbnail(content["guid"]).unlink, True)
     return web.Response(status=204)
