@@ -109,6 +109,7 @@ class Transport:
         self.backoff = backoff
         self.insecure = insecure
         self._session: aiohttp.ClientSession | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._deprecations: set[str] = set()
 
@@ -122,7 +123,15 @@ class Transport:
         """The one session of this server, made on first use so it binds the running loop."""
         if self._closed:
             raise RuntimeError(f"the Connect client for {self.display_url} is closed")
+        loop = asyncio.get_running_loop()
+        if self._session is not None and self._loop is not loop:
+            # aiohttp would fail deep inside with "attached to a different loop"; say it plainly.
+            raise RuntimeError(
+                f"the Connect client for {self.display_url} belongs to another event loop; "
+                "make one client per loop"
+            )
         if self._session is None:
+            self._loop = loop
             headers = {"User-Agent": _user_agent(), "Accept": "application/json"}
             if self._key:
                 headers["Authorization"] = f"Key {self._key.reveal()}"

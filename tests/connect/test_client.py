@@ -163,3 +163,16 @@ async def test_from_env_against_the_emulator(emu: Any, monkeypatch: pytest.Monke
     monkeypatch.delenv("CONNECT_CA_CERTIFICATE", raising=False)
     async with ConnectClient.from_env() as connect:
         assert (await connect.me()).user_role == "administrator"
+
+
+def test_a_client_stays_on_its_event_loop(emu: Any) -> None:
+    client = ConnectClient(emu.url, emu.api_key)
+
+    async def me() -> str:
+        return (await client.me()).username
+
+    assert asyncio.run(me())
+    with pytest.raises(RuntimeError, match="another event loop"):
+        asyncio.run(me())
+    asyncio.run(client.close())  # closing is best effort from anywhere
+    assert client.closed
