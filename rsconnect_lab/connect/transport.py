@@ -458,8 +458,13 @@ class Transport:
         content_type = response.headers.get("Content-Type", "").lower()
         note = self._redirect_note(response)
         text = body[:4096].decode("utf-8", "replace")
-        if _is_html(content_type, body) and (
-            _LOGIN_HINTS.search(text) or _LOGIN_HINTS.search(str(response.url))
+        # Connect's own 401/403 answers are JSON, so a plain one comes from something in front.
+        asks_to_sign_in = response.status in (401, 403, 407) or "WWW-Authenticate" in (
+            response.headers
+        )
+        if asks_to_sign_in or (
+            _is_html(content_type, body)
+            and (_LOGIN_HINTS.search(text) or _LOGIN_HINTS.search(str(response.url)))
         ):
             message = (
                 f"{server} answered with a login page instead of Connect's API{note}. A "

@@ -95,6 +95,27 @@ async def test_login_proxy_is_not_connect(
 
 
 @pytest.mark.asyncio
+async def test_basic_auth_proxy_is_not_connect(
+    other_server: Callable[[web.Application], Any], make_client: MakeClient
+) -> None:
+    async def challenge(request: web.Request) -> web.Response:
+        return web.Response(
+            status=401,
+            text="<html><body>401 Authorization Required</body></html>",
+            content_type="text/html",
+            headers={"WWW-Authenticate": 'Basic realm="corp"'},
+        )
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", challenge)
+    url = await other_server(app)
+    client = make_client(url, "k")
+    with pytest.raises(errors.NotConnectServer) as info:
+        await client.me()
+    assert "login page" in info.value.message and info.value.status == 401
+
+
+@pytest.mark.asyncio
 async def test_other_json_api_is_not_connect(
     other_server: Callable[[web.Application], Any], make_client: MakeClient
 ) -> None:
