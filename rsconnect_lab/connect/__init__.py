@@ -11,7 +11,8 @@ async with ConnectClient.from_env() as connect:   # CONNECT_SERVER, CONNECT_API_
         print(line)
 ```
 
-Resources hang off the client: `content`, `bundles`, `tasks`, `content_env`, `vanity`,
+Resources hang off the client: `content`, `bundles`, `tasks`, `content_env`, `permissions`,
+`vanity`,
 `thumbnails`, `users`, `groups`, `usage`. Every failure is a subclass of
 `errors.ConnectError` with `.message` (names the server and the fix), `.reason`,
 `.server_url`, `.status` and `.code`.
@@ -26,6 +27,7 @@ from .models import (
     Bundle,
     Content,
     Group,
+    Permission,
     PythonInstallation,
     PythonSettings,
     ServerSettings,
@@ -44,6 +46,7 @@ __all__ = [
     "ConnectClient",
     "Content",
     "Group",
+    "Permission",
     "PythonInstallation",
     "PythonSettings",
     "ServerSettings",

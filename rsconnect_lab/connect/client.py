@@ -12,6 +12,7 @@ from .content import ContentResource
 from .content_env import ContentEnvResource
 from .groups import GroupsResource
 from .models import PythonSettings, ServerSettings, User
+from .permissions import PermissionsResource
 from .tasks import TasksResource
 from .thumbnails import ThumbnailsResource
 from .tls import make_ssl_context
@@ -66,6 +67,7 @@ class ConnectClient:
         self.bundles = BundlesResource(t)
         self.tasks = TasksResource(t, logs_url_for=self._logs_url_for)
         self.content_env = ContentEnvResource(t)
+        self.permissions = PermissionsResource(t)
         self.vanity = VanityResource(t)
         self.thumbnails = ThumbnailsResource(t, supports=self.supports)
         self.users = UsersResource(t)

@@ -179,6 +179,19 @@ class Vanity(Model):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Permission(Model):
+    id: str
+    content_guid: str | None = None
+    principal_guid: str = ""
+    principal_type: str = "user"
+    role: str = "viewer"
+
+    @classmethod
+    def _convert(cls, data: Mapping[str, Any]) -> dict[str, Any]:
+        return {"id": str(data["id"])}
+
+
+@dataclass(frozen=True, kw_only=True)
 class Group(Model):
     guid: str
     name: str = ""

@@ -121,6 +121,14 @@ async def test_draft_deploy_then_activate(connect: ConnectClient, bundle_dir: Pa
 
 
 @pytest.mark.asyncio
+async def test_build_without_activating(connect: ConnectClient, bundle_dir: Path) -> None:
+    content = await connect.content.create(unique("build"))
+    bundle = await connect.bundles.upload(content.guid, static_bundle(bundle_dir))
+    assert (await connect.tasks.wait(await connect.build(content.guid, bundle.id))).succeeded
+    assert (await connect.content.get(content.guid)).bundle_id is None
+
+
+@pytest.mark.asyncio
 async def test_draft_deploy_refused_before_2025_06(
     old_emulator: Any, make_client: MakeClient, bundle_dir: Path
 ) -> None:

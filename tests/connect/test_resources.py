@@ -31,6 +31,23 @@ async def test_content_environment_variables(connect: ConnectClient) -> None:
 
 
 @pytest.mark.asyncio
+async def test_permissions_share_content(
+    emu: Any, connect: ConnectClient, make_client: MakeClient
+) -> None:
+    content = await connect.content.create(unique("shared"))
+    viewer_guid, viewer_key = emu.add_user(unique("viewer").replace("-", "_"), role="viewer")
+    viewer = make_client(emu.url, viewer_key)
+    with pytest.raises((errors.NotFound, errors.PermissionDenied)):
+        await viewer.content.get(content.guid)
+    granted = await connect.permissions.add(content.guid, viewer_guid)
+    assert granted.role == "viewer" and granted.principal_guid == viewer_guid
+    assert granted.id in {p.id for p in await connect.permissions.list(content.guid)}
+    assert (await viewer.content.get(content.guid)).guid == content.guid
+    await connect.permissions.delete(content.guid, granted.id)
+    assert granted.id not in {p.id for p in await connect.permissions.list(content.guid)}
+
+
+@pytest.mark.asyncio
 async def test_vanity_urls(connect: ConnectClient) -> None:
     first = await connect.content.create(unique("van"))
     second = await connect.content.create(unique("van"))
