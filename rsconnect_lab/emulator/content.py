@@ -390,3 +390,12 @@ async def delete_permission(request: web.Request) -> web.Response:
     if not n:
         raise ApiError(17)
     return web.Response(status=204)
+
+
+@routes.get("/__api__/v1/content/{guid}/jobs")
+@routes.get("/__api__/v1/content/{guid}/packages")
+@routes.get("/__api__/v1/content/{guid}/tags")
+async def empty_collections(request: web.Request) -> web.Response:
+    """Collections the emulator keeps no records of (jobs, packages, tags): always empty."""
+    await content_for(request, edit=False)
+    return web.json_response([])

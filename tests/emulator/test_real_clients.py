@@ -143,3 +143,33 @@ def test_posit_sdk(emu: Emulator, admin: Api, tmp_path: Path) -> None:
     out = tmp_path / "down.tar.gz"
     found.bundles.get(b["id"]).download(str(out))
     assert out.read_bytes() == bundle
+    found.vanity = f"/{created['name']}/"
+    assert admin.page(f"/{created['name']}/").text == "<p>sdk page</p>"
+    assert any(u["content_guid"] == created["guid"] for u in client.metrics.usage.find())
+    assert found.environment_variables.find() == [] and list(found.jobs.fetch()) == []
+    found.update(title="Renamed by posit-sdk")
+    assert client.content.get(created["guid"])["title"] == "Renamed by posit-sdk"
+    found.delete()
+    assert created["guid"] not in [c["guid"] for c in client.content.find()]
+
+
+def test_rsconnect_against_older_server_without_drafts(tmp_path: Path) -> None:
+    """Before 2025.06 rsconnect-python deploys once and verifies the live URL (no drafts)."""
+    emu = Emulator(data_dir=tmp_path / "old", version="2024.01.0")
+    emu.start()
+    try:
+        env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "x")}
+        nb = make_notebook(tmp_path / "old-nb", "legacy_report")
+        out = subprocess.run(
+            [RSCONNECT, "deploy", "notebook", "-s", emu.url, "-k", emu.api_key, str(nb)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "Draft content URL" not in out.stdout + out.stderr
+        guid = content_guid(out.stdout + out.stderr)
+        assert "circle 314" in Api(emu.url, emu.api_key).page(f"/content/{guid}/").text
+    finally:
+        emu.stop()
