@@ -27,23 +27,21 @@ class ContentEnvResource:
 
     async def update(self, guid: str, values: Mapping[str, str | None]) -> list[str]:
         """Set the listed variables; a None value deletes one. Others are left alone."""
-        body = [{"name": name, "value": value} for name, value in values.items()]
-        data = await self._t.request(
-            "PATCH",
-            self._path(guid),
-            json=body,
-            what=f"setting environment variables of content {guid}",
-        )
-        return _names(data)
+        return await self._send("PATCH", guid, values, "setting")
 
     async def replace(self, guid: str, values: Mapping[str, str]) -> list[str]:
         """Make the content's variables exactly `values` (an empty mapping clears them)."""
+        return await self._send("PUT", guid, values, "replacing")
+
+    async def _send(
+        self, method: str, guid: str, values: Mapping[str, str | None], verb: str
+    ) -> list[str]:
         body = [{"name": name, "value": value} for name, value in values.items()]
         data = await self._t.request(
-            "PUT",
+            method,
             self._path(guid),
             json=body,
-            what=f"replacing the environment variables of content {guid}",
+            what=f"{verb} the environment variables of content {guid}",
         )
         return _names(data)
 
