@@ -47,6 +47,19 @@ def normalize_server_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
 
 
+def url_candidates(url: str) -> list[str]:
+    """The addresses to try, in order, for what the user typed (as `rsconnect add` does).
+
+    With a scheme: just that URL. Without one (`connect.example.com`, `//host`): https first,
+    then http; the caller keeps the first that verifies as Connect.
+    """
+    text = url.strip()
+    if "://" in text:
+        return [text]
+    bare = text.removeprefix("//")
+    return [f"https://{bare}", f"http://{bare}"]
+
+
 def api_url(root: str, path: str) -> str:
     """`{root}/__api__/{path}`, with exactly one slash at each join."""
     return f"{root}{API_PREFIX}/{path.lstrip('/')}"

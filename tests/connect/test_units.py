@@ -10,7 +10,7 @@ from rsconnect_lab.connect import ConnectClient, errors, make_name
 from rsconnect_lab.connect.models import Bundle, Content, PythonSettings, Task
 from rsconnect_lab.connect.tls import make_ssl_context
 from rsconnect_lab.connect.transport import _raise_for_connect_code
-from rsconnect_lab.connect.urls import api_url, display_url, normalize_server_url
+from rsconnect_lab.connect.urls import api_url, display_url, normalize_server_url, url_candidates
 from rsconnect_lab.connect.versions import at_least, compare_versions, parse_version, supports
 
 
@@ -50,6 +50,15 @@ def test_bad_urls_are_invalid_fields(bad: str) -> None:
         normalize_server_url(bad)
     assert info.value.field == "url"
     assert "https://" in info.value.message
+
+
+def test_url_candidates_try_https_then_http_without_a_scheme() -> None:
+    assert url_candidates(" connect.example.com/rsc/ ") == [
+        "https://connect.example.com/rsc/",
+        "http://connect.example.com/rsc/",
+    ]
+    assert url_candidates("//h") == ["https://h", "http://h"]
+    assert url_candidates("http://h") == ["http://h"]
 
 
 def test_display_url_drops_credentials() -> None:
