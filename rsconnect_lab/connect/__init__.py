@@ -38,7 +38,7 @@ from .models import (
     Visit,
 )
 from .tasks import TaskFollower
-from .urls import normalize_server_url
+from .urls import normalize_server_url, url_candidates
 from .versions import at_least, compare_versions
 
 __all__ = [
@@ -61,4 +61,5 @@ __all__ = [
     "errors",
     "make_name",
     "normalize_server_url",
+    "url_candidates",
 ]
