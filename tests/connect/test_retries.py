@@ -121,3 +121,15 @@ async def test_dns_failure_is_not_retried(
     with pytest.raises(errors.ServerUnreachable):
         await client.me()
     assert not [r for r in caplog.records if "retrying" in r.getMessage()]
+
+
+@pytest.mark.asyncio
+async def test_put_and_delete_are_retried(emu: Any, make_client: MakeClient) -> None:
+    client = make_client(emu.url, emu.api_key, retries=2)
+    content = await client.content.create(unique("idem"))
+    emu.set_fault(f"PUT /__api__/v1/content/{content.guid}/environment", status=503, count=2)
+    assert await client.content_env.replace(content.guid, {"A": "1"}) == ["A"]
+    emu.set_fault(f"DELETE /__api__/v1/content/{content.guid}", status=502, count=2)
+    await client.content.delete(content.guid)
+    with pytest.raises(errors.NotFound):
+        await client.content.get(content.guid)
