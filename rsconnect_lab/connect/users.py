@@ -41,6 +41,15 @@ class UsersResource:
         )
         return self._t.parse(User, data)
 
+    async def lock(self, guid: str, locked: bool = True) -> None:
+        """Lock (or unlock) a user's account; their API keys stop working while locked."""
+        await self._t.request(
+            "POST",
+            f"v1/users/{segment(guid)}/lock",
+            json={"locked": locked},
+            what=f"{'locking' if locked else 'unlocking'} user {guid}",
+        )
+
     async def count(self) -> int:
         data = await self._t.request(
             "GET", "v1/users", params={"page_number": 1, "page_size": 1}, what="the user list"

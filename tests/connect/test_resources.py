@@ -116,6 +116,21 @@ async def test_users(emu: Any, connect: ConnectClient, make_client: MakeClient) 
 
 
 @pytest.mark.asyncio
+async def test_locked_user_is_told_so(
+    emu: Any, connect: ConnectClient, make_client: MakeClient
+) -> None:
+    guid, key = emu.add_user(unique("locked").replace("-", "_"), role="publisher")
+    user = make_client(emu.url, key)
+    await connect.users.lock(guid)
+    with pytest.raises(errors.PermissionDenied) as info:
+        await user.me()
+    assert info.value.code == 50 and "locked" in info.value.message
+    assert (await connect.users.get(guid)).locked
+    await connect.users.lock(guid, locked=False)
+    assert (await user.me()).guid == guid
+
+
+@pytest.mark.asyncio
 async def test_groups(emu: Any, connect: ConnectClient) -> None:
     guid, _ = emu.add_user(unique("member").replace("-", "_"), role="viewer")
     group = await connect.groups.create(unique("group"))
