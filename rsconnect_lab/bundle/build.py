@@ -19,7 +19,7 @@ from ..render import render_html
 from . import manifest as mf
 from .files import BundleError, Excluded, FileEntry
 from .plan import BundleSpec, Plan, plan_bundle
-from .targz import Member, rewrite_head, write_targz
+from .targz import DEFAULT_LEVEL, Member, rewrite_head, write_targz
 
 _HASH_BUFFER = 1 << 20
 
@@ -165,7 +165,7 @@ async def make_bundle(
     env: Environment | None = None,
     *,
     dest_dir: str | None = None,
-    level: int = 6,
+    level: int = DEFAULT_LEVEL,
 ) -> Bundle:
     """Build the bundle as a temporary .tar.gz (in ``dest_dir`` or the system's temp folder).
 
