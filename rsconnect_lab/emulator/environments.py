@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import glob
 import hashlib
 import json
@@ -19,8 +20,9 @@ from .tasks import TaskFailed
 _venv_locks: dict[str, asyncio.Lock] = {}
 
 
+@functools.cache
 def find_pythons() -> list[dict[str, str]]:
-    """Python interpreters really present on this machine, one per version (blocking)."""
+    """Python interpreters really present on this machine, one per version (blocking, cached)."""
     candidates = [sys.executable]
     for name in ["python3", *[f"python3.{minor}" for minor in range(6, 16)]]:
         if found := shutil.which(name):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from .auth import optional_user
@@ -67,7 +69,9 @@ async def scheduler_settings(request: web.Request) -> web.Response:
 @routes.get("/__api__/v1/server_settings/python")
 async def python_settings(request: web.Request) -> web.Response:
     state = get_state(request)
-    return web.json_response({"installations": state.pythons, "api_enabled": True})
+    assert state.pythons is not None
+    installations = await asyncio.shield(state.pythons)
+    return web.json_response({"installations": installations, "api_enabled": True})
 
 
 @routes.get("/__api__/v1/server_settings/r")

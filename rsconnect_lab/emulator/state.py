@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import asyncio
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +79,8 @@ class State:
     layout: Layout
     tasks: TaskManager
     apps: AppManager
-    pythons: list[dict[str, str]] = field(default_factory=list)
+    # Probing interpreters takes seconds; start() does not wait for it.
+    pythons: asyncio.Future[list[dict[str, str]]] | None = None
 
 
 STATE = web.AppKey("state", State)
