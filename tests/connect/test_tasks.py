@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from rsconnect_lab.connect import ConnectClient, errors
 
-from .conftest import MakeClient, notebook_bundle, static_bundle, unique
+from .conftest import MakeClient, notebook_bundle, static_bundle, unique, write_bundle
 
 
 def _pending_tasks() -> set[asyncio.Task[Any]]:
@@ -146,3 +147,42 @@ async def test_logs_url_without_a_remembered_deploy(
     assert "Troubleshooting: https://docs.posit.co/connect/user/troubleshooting/#" in str(
         info.value
     )
+
+
+@pytest.mark.asyncio
+async def test_cancelled_upload_closes_the_file_and_the_connection(
+    emu: Any, connect: ConnectClient, tmp_path: Path
+) -> None:
+    content = await connect.content.create(unique("upcancel"))
+    archive = write_bundle(
+        tmp_path / "big.tar.gz",
+        {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}},
+        {"index.html": b"<p>x</p>", "data.bin": os.urandom(16 << 20)},
+    )
+    emu.set_fault("POST /__api__/v1/content/*/bundles", delay=5.0)
+    sent: list[int] = []
+    runner = asyncio.create_task(
+        connect.bundles.upload(content.guid, archive, progress=lambda n, _: sent.append(n))
+    )
+    await asyncio.sleep(0.5)
+    runner.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await runner
+    assert sent and sent[-1] < archive.stat().st_size  # it really was cut off mid-way
+    assert _pending_tasks() == set()
+    assert _acquired(connect) == 0
+    assert not [f for f in open_paths() if f == str(archive)]
+    emu.clear_faults()
+    assert [b.id for b in await connect.bundles.list(content.guid)] == []
+
+
+def open_paths() -> list[str]:
+    """Paths this process holds open (from /proc, so no extra dependency)."""
+    fds = Path("/proc/self/fd")
+    paths = []
+    for fd in fds.iterdir():
+        try:
+            paths.append(os.readlink(fd))
+        except OSError:
+            continue
+    return paths
