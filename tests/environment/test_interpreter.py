@@ -138,3 +138,27 @@ async def test_real_jupyter_kernel(tmp_path: Path) -> None:
     finally:
         await km.shutdown_kernel(now=True)
         await asyncio.sleep(0)
+
+
+@pytest.mark.asyncio
+async def test_wrapper_process_falls_back_to_the_kernelspec(
+    tmp_path: Path, kernel_python: str
+) -> None:
+    """A kernel started through a wrapper (here ``sleep``) is not a Python: use its kernelspec."""
+    proc = subprocess.Popen(["sleep", "30"])
+    try:
+        kernel = SimpleNamespace(
+            provisioner=SimpleNamespace(pid=proc.pid),
+            kernel_spec=SimpleNamespace(argv=[kernel_python]),
+        )
+        found = await kernel_interpreter(
+            _nb(tmp_path / "w.ipynb", "python3"),
+            api_path="w.ipynb",
+            session_manager=_Sessions("w.ipynb"),
+            kernel_manager=_Kernels(kernel),
+        )
+    finally:
+        proc.kill()
+        proc.wait()
+    assert (found.executable, found.source) == (kernel_python, "kernelspec")
+    assert resolve_argv0("{prefix}/bin/python") is None
