@@ -86,7 +86,14 @@ export interface IJobError {
 export interface IJobStep {
   id: string;
   label: string;
-  state: 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | string;
+  state:
+    | 'pending'
+    | 'running'
+    | 'done'
+    | 'failed'
+    | 'skipped'
+    | 'cancelled'
+    | string;
   detail?: string;
   /** 0–1 (or a percentage) while uploading. */
   progress?: number | null;

@@ -2,7 +2,19 @@
  * Galata configuration: Debian's Chromium (no browser download), no video or
  * trace (they need Playwright's own ffmpeg), one worker.
  */
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
 const base = require('@jupyterlab/galata/lib/playwright-config');
+
+// One data directory per run, shared by the Jupyter server (saved servers,
+// records, the embedded emulator's state) and the tests (which add emulator
+// users with `python -m rsconnect_lab.emulator add-user`). Workers inherit it.
+if (!process.env.RSCONNECT_LAB_UI_DATA) {
+  process.env.RSCONNECT_LAB_UI_DATA = fs.mkdtempSync(
+    path.join(os.tmpdir(), 'rsconnect-lab-ui-')
+  );
+}
 
 // UI_TESTS_PORT moves JupyterLab off 8888 when another server already uses it.
 const port = process.env.UI_TESTS_PORT || '8888';

@@ -41,6 +41,10 @@ export class ConnectPanel extends SidePanel {
     });
     this.addWidget(this.servers);
     this.addWidget(this.publish);
+    // The publish form needs the room; the server list is short.
+    if (this.content instanceof AccordionPanel) {
+      this.content.setRelativeSizes([1, 3]);
+    }
   }
 
   /** The "Servers" section. */

@@ -191,10 +191,13 @@ function EnvironmentPreview(props: {
 /** A short label of a step's state (also readable without colours). */
 function stepStateLabel(state: string, trans: TranslationBundle): string {
   switch (state) {
+    case 'done':
     case 'succeeded':
       return '✓';
     case 'failed':
       return '✗';
+    case 'cancelled':
+      return '⊘';
     case 'running':
       return '…';
     case 'skipped':
@@ -223,6 +226,11 @@ function JobView(props: {
   const { job, model, trans } = props;
   const [cancelError, setCancelError] = useState<Error | null>(null);
   const final = isFinal(job.state);
+  const ref = useRef<HTMLDivElement>(null);
+  // A new job comes into view once, so its progress is visible.
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [job.id]);
   let status: string;
   switch (job.state) {
     case 'succeeded':
@@ -245,7 +253,7 @@ function JobView(props: {
       status = trans.__('Publishing: %1…', stepLabel(job.step, trans));
   }
   return (
-    <div className="jp-RSConnect-job" data-state={job.state}>
+    <div ref={ref} className="jp-RSConnect-job" data-state={job.state}>
       <div
         className={`jp-RSConnect-jobStatus jp-mod-${job.state}`}
         role="status"
@@ -697,11 +705,14 @@ export function PublishPanel(props: {
       <div className="jp-RSConnect-file" title={path}>
         {basename(path)}
       </div>
+      {job && <JobView job={job} model={model} trans={trans} />}
+      <h3 className="jp-RSConnect-subtitle">{trans.__('Deployments')}</h3>
       <Targets
         model={model}
         trans={trans}
         onRedeploy={d => setRedeploy({ ...d })}
       />
+      <h3 className="jp-RSConnect-subtitle">{trans.__('Publish')}</h3>
       <PublishForm
         key={path}
         path={path}
@@ -711,7 +722,6 @@ export function PublishPanel(props: {
         redeploy={redeploy}
         busy={running}
       />
-      {job && <JobView job={job} model={model} trans={trans} />}
     </div>
   );
 }

@@ -1,0 +1,272 @@
+/**
+ * The publishing workflow of issue 7, against the embedded Connect emulator:
+ * adding a server with a real key, redeploying, a title clash, an HTML
+ * snapshot without code, a Dash app, and cancelling a slow deploy.
+ */
+import { expect, test } from '@jupyterlab/galata';
+
+import {
+  PANEL,
+  addEmulatorUser,
+  allText,
+  contextMenu,
+  dismissToasts,
+  expectedOutput,
+  listDeployments,
+  listServers,
+  openContentFrom,
+  openPublishForm,
+  screenshotPanel,
+  successToast,
+  uniqueToken,
+  uploadNotebook
+} from './utils';
+
+const PUBLISH_TIMEOUT = 150000;
+
+test.describe('Publishing workflow', () => {
+  test('add a server with a valid key, publish with source, open the content; light and dark', async ({
+    page,
+    tmpPath
+  }, testInfo) => {
+    const token = uniqueToken('a');
+    const user = `alice${token}`;
+    const key = addEmulatorUser(user, 'publisher');
+    const local = (await listServers(page)).find(s => s.name === 'local');
+
+    const panel = page.locator(PANEL);
+    await page.locator('.jp-SideBar [data-id="rsconnect-lab-panel"]').click();
+    await panel.locator('.jp-RSConnect-addServerButton').click();
+    const form = panel.locator('form.jp-RSConnect-addServer');
+    await form.locator('input[name="url"]').fill(local.url);
+    await form.locator('input[name="name"]').fill(user);
+    await form.locator('input[name="api_key"]').fill(key);
+    await form.locator('button[type="submit"]').click();
+    const item = panel.locator(
+      `li.jp-RSConnect-server[data-server-name="${user}"]`
+    );
+    await expect(item).toBeVisible({ timeout: 30000 });
+    await expect(item).toContainText(`as ${user}`);
+    await expect(form).toHaveCount(0);
+    // The key never comes back.
+    expect(JSON.stringify(await listServers(page))).not.toContain(key);
+
+    const name = 'with-source.ipynb';
+    const filePath = await uploadNotebook(page, tmpPath, name, token);
+    const publish = await openPublishForm(page, name, filePath);
+    await publish.locator('select[name="server"]').selectOption(user);
+    await publish.locator('select[name="mode"]').selectOption('source');
+    await publish.locator('input[name="title"]').fill(`Source ${token}`);
+    await publish.locator('button[type="submit"]').click();
+
+    const toast = successToast(page, name, user);
+    await expect(toast).toBeVisible({ timeout: PUBLISH_TIMEOUT });
+    await screenshotPanel(page, testInfo, 'panel-light');
+    await page.theme.setDarkTheme();
+    await screenshotPanel(page, testInfo, 'panel-dark');
+    await page.theme.setLightTheme();
+
+    const content = await openContentFrom(page, toast);
+    await expect
+      .poll(() => allText(content), { timeout: 60000 })
+      .toContain(expectedOutput(token));
+  });
+
+  test('redeploying a notebook updates the same content', async ({
+    page,
+    tmpPath
+  }) => {
+    const token = uniqueToken('r');
+    const name = 'redeploy.ipynb';
+    const filePath = await uploadNotebook(page, tmpPath, name, token);
+    const form = await openPublishForm(page, name, filePath);
+    await form.locator('select[name="server"]').selectOption('local');
+    await form.locator('input[name="title"]').fill(`Redeploy ${token}`);
+    await form.locator('button[type="submit"]').click();
+    await expect(successToast(page, name, 'local')).toBeVisible({
+      timeout: PUBLISH_TIMEOUT
+    });
+    const first = await listDeployments(page, filePath);
+    expect(first).toHaveLength(1);
+    await dismissToasts(page);
+
+    // The form now targets that content: publishing asks before updating it.
+    const panel = page.locator(PANEL);
+    await expect(panel.locator('.jp-RSConnect-target')).toHaveCount(1);
+    await expect(form.locator('select[name="target"]')).toHaveValue(
+      first[0].content_guid
+    );
+    await form.locator('button[type="submit"]').click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Update existing content?');
+    await dialog.locator('.jp-Dialog-button', { hasText: /^Update$/ }).click();
+    await expect(successToast(page, name, 'local')).toBeVisible({
+      timeout: PUBLISH_TIMEOUT
+    });
+
+    const second = await listDeployments(page, filePath);
+    expect(second).toHaveLength(1);
+    expect(second[0].content_guid).toBe(first[0].content_guid);
+    expect(second[0].content_url).toBe(first[0].content_url);
+  });
+
+  test('a title clash offers to update the existing content', async ({
+    page,
+    tmpPath
+  }) => {
+    const token = uniqueToken('t');
+    const title = `Clash ${token}`;
+    const firstPath = await uploadNotebook(page, tmpPath, 'first.ipynb', token);
+    const secondPath = await uploadNotebook(
+      page,
+      tmpPath,
+      'second.ipynb',
+      token
+    );
+
+    let form = await openPublishForm(page, 'first.ipynb', firstPath);
+    await form.locator('select[name="server"]').selectOption('local');
+    await form.locator('input[name="title"]').fill(title);
+    await form.locator('button[type="submit"]').click();
+    await expect(successToast(page, 'first.ipynb', 'local')).toBeVisible({
+      timeout: PUBLISH_TIMEOUT
+    });
+    const [first] = await listDeployments(page, firstPath);
+    await dismissToasts(page);
+
+    form = await openPublishForm(page, 'second.ipynb', secondPath);
+    await form.locator('select[name="server"]').selectOption('local');
+    await form.locator('input[name="title"]').fill(title);
+    await form.locator('button[type="submit"]').click();
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog).toContainText('Content with this title exists');
+    await dialog
+      .locator('.jp-Dialog-button', { hasText: /^Update it$/ })
+      .click();
+    await expect(successToast(page, 'second.ipynb', 'local')).toBeVisible({
+      timeout: PUBLISH_TIMEOUT
+    });
+    const [second] = await listDeployments(page, secondPath);
+    expect(second.content_guid).toBe(first.content_guid);
+  });
+
+  test('an HTML snapshot with hidden input shows the output and no code', async ({
+    page,
+    tmpPath
+  }) => {
+    const token = uniqueToken('h');
+    const name = 'snapshot.ipynb';
+    const filePath = await uploadNotebook(page, tmpPath, name, token, true);
+    const form = await openPublishForm(page, name, filePath);
+    await form.locator('select[name="server"]').selectOption('local');
+    await form.locator('select[name="mode"]').selectOption('static');
+    await form.locator('input[name="hide_input"]').check();
+    await form.locator('input[name="title"]').fill(`Snapshot ${token}`);
+    await form.locator('button[type="submit"]').click();
+    const toast = successToast(page, name, 'local');
+    await expect(toast).toBeVisible({ timeout: PUBLISH_TIMEOUT });
+
+    const content = await openContentFrom(page, toast);
+    await expect
+      .poll(() => allText(content), { timeout: 60000 })
+      .toContain(expectedOutput(token));
+    const text = await allText(content);
+    expect(text).not.toContain('.upper()');
+    expect(text).not.toContain('print(');
+  });
+
+  test('a Dash app is published from the right-click menu on app.py', async ({
+    page,
+    tmpPath
+  }) => {
+    const token = uniqueToken('d');
+    await page.contents.uploadContent(
+      [
+        'from dash import Dash, html',
+        '',
+        'app = Dash(__name__)',
+        `app.layout = html.Div([html.H1("dash-" + "${token}".upper())])`,
+        'server = app.server',
+        ''
+      ].join('\n'),
+      'text',
+      `${tmpPath}/app.py`
+    );
+    await page.filebrowser.refresh();
+    const form = await openPublishForm(page, 'app.py', `${tmpPath}/app.py`);
+    await form.locator('select[name="server"]').selectOption('local');
+    await form.locator('select[name="app_mode"]').selectOption('python-dash');
+    await form.locator('input[name="title"]').fill(`Dash ${token}`);
+    await form.locator('button[type="submit"]').click();
+    const toast = successToast(page, 'app.py', 'local');
+    await expect(toast).toBeVisible({ timeout: PUBLISH_TIMEOUT });
+    const [deployment] = await listDeployments(page, `${tmpPath}/app.py`);
+    expect(deployment.app_mode).toBe('python-dash');
+
+    const content = await openContentFrom(page, toast);
+    await expect
+      .poll(() => allText(content), { timeout: 90000 })
+      .toContain(`dash-${token.toUpperCase()}`);
+  });
+
+  test('a slow deploy can be cancelled', async ({ page, tmpPath }) => {
+    const token = uniqueToken('c');
+    const adminKey = addEmulatorUser(`admin${token}`, 'administrator');
+    const local = (await listServers(page)).find(s => s.name === 'local');
+    const faults = `${local.url}/__api__/__emulator__/faults`;
+    const headers = { Authorization: `Key ${adminKey}` };
+    // Every poll of the deploy task now takes seconds.
+    const added = await page.request.post(faults, {
+      headers,
+      data: { route: 'GET /__api__/v1/tasks/*', delay: 3 }
+    });
+    expect(added.ok()).toBeTruthy();
+    try {
+      const name = 'slow.ipynb';
+      const filePath = await uploadNotebook(page, tmpPath, name, token);
+      const form = await openPublishForm(page, name, filePath);
+      await form.locator('select[name="server"]').selectOption('local');
+      await form.locator('input[name="title"]').fill(`Slow ${token}`);
+      await form.locator('button[type="submit"]').click();
+
+      const panel = page.locator(PANEL);
+      await expect(
+        panel.locator('.jp-RSConnect-step[data-step="deploy"].jp-mod-running')
+      ).toBeVisible({ timeout: 60000 });
+      await panel.locator('.jp-RSConnect-cancel').click();
+      await expect(
+        panel.locator('.jp-RSConnect-job[data-state="cancelled"]')
+      ).toBeVisible({ timeout: 30000 });
+      await expect(
+        page.locator('.Toastify__toast', { hasText: 'was cancelled' })
+      ).toBeVisible();
+      expect(await listDeployments(page, filePath)).toHaveLength(0);
+    } finally {
+      await page.request.delete(faults, { headers });
+    }
+  });
+
+  test('open on Connect and write manifest from the right-click menu', async ({
+    page,
+    tmpPath
+  }) => {
+    const token = uniqueToken('o');
+    const name = 'manifest.ipynb';
+    await uploadNotebook(page, tmpPath, name, token);
+    await contextMenu(page, name, 'Write manifest for git publishing');
+    await expect(
+      page.locator('.Toastify__toast', { hasText: 'manifest.json' })
+    ).toBeVisible({ timeout: 60000 });
+    await page.filebrowser.refresh();
+    await expect(
+      page.locator('.jp-DirListing-itemText', { hasText: 'manifest.json' })
+    ).toBeVisible();
+
+    await contextMenu(page, name, 'Open on Connect');
+    await expect(
+      page.locator('.Toastify__toast', {
+        hasText: 'has not been published to Connect yet'
+      })
+    ).toBeVisible();
+  });
+});
