@@ -46,9 +46,10 @@ _WRONG_PROTOCOL = re.compile(
     r"unknown protocol|tlsv1 alert protocol version",
     re.IGNORECASE,
 )
-_LOGIN_HINTS = re.compile(
-    r"<input[^>]+type=[\"']?password|sign[ -]?in|log[ -]?in|saml|oauth|openid|sso", re.IGNORECASE
-)
+# A login page: a password field, or a redirect to a sign-in address. Plain words such as
+# "Sign in" are not enough: many ordinary pages (an ISP's search page) carry such a link.
+_PASSWORD_FIELD = re.compile(r"<input[^>]+type=[\"']?password", re.IGNORECASE)
+_LOGIN_URL = re.compile(r"log-?in|sign-?in|sso|saml|oauth|openid|auth", re.IGNORECASE)
 
 
 class Secret:
@@ -72,11 +73,11 @@ class Secret:
 
 
 def _user_agent() -> str:
-    try:
-        from importlib.metadata import version
+    from importlib.metadata import PackageNotFoundError, version
 
+    try:
         return f"rsconnect-lab/{version('rsconnect_lab')}"
-    except Exception:  # not installed (a source checkout): the name alone is enough
+    except PackageNotFoundError:  # a source checkout: the name alone is enough
         return "rsconnect-lab"
 
 
@@ -462,9 +463,9 @@ class Transport:
         asks_to_sign_in = response.status in (401, 403, 407) or "WWW-Authenticate" in (
             response.headers
         )
+        redirected_to_login = bool(response.history) and bool(_LOGIN_URL.search(response.url.path))
         if asks_to_sign_in or (
-            _is_html(content_type, body)
-            and (_LOGIN_HINTS.search(text) or _LOGIN_HINTS.search(str(response.url)))
+            _is_html(content_type, body) and (_PASSWORD_FIELD.search(text) or redirected_to_login)
         ):
             message = (
                 f"{server} answered with a login page instead of Connect's API{note}. A "

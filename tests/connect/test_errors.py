@@ -57,7 +57,8 @@ async def test_html_page_is_not_connect(
 ) -> None:
     async def page(request: web.Request) -> web.Response:
         return web.Response(
-            text="<!DOCTYPE html><html><body>Search results</body></html>", content_type="text/html"
+            text='<!DOCTYPE html><html><body>Search results <a href="/x">Sign in</a></body></html>',
+            content_type="text/html",
         )
 
     app = web.Application()
