@@ -72,7 +72,7 @@ def command(
     file = entry_file(src, entry)
     if mode == "python-streamlit":
         return [
-            python, "-m", "streamlit", "run", file, "--server.port", p,
+            python, RUNNER, "-m", "streamlit", "run", file, "--server.port", p,
             "--server.address", "127.0.0.1", "--server.headless", "true",
             "--server.baseUrlPath", prefix.strip("/"), "--browser.gatherUsageStats", "false",
             "--server.enableCORS", "false", "--server.enableXsrfProtection", "false",
@@ -80,12 +80,12 @@ def command(
     if mode in ("python-bokeh", "python-panel"):
         tool = "bokeh" if mode == "python-bokeh" else "panel"
         return [
-            python, "-m", tool, "serve", file, "--port", p, "--address", "127.0.0.1",
+            python, RUNNER, "-m", tool, "serve", file, "--port", p, "--address", "127.0.0.1",
             "--prefix", prefix.rstrip("/"), "--allow-websocket-origin", "*",
         ]  # fmt: skip
     if mode == "jupyter-voila":
         return [
-            python, "-m", "voila", file, f"--port={p}", "--no-browser",
+            python, RUNNER, "-m", "voila", file, f"--port={p}", "--no-browser",
             "--Voila.ip=127.0.0.1", f"--Voila.base_url={prefix}",
         ]  # fmt: skip
     raise TaskFailed(f"Error code: unsupported-app-mode. No way to run {mode!r}.")
@@ -194,6 +194,12 @@ class AppManager:
 
     async def stop_all(self) -> None:
         await self._stop(list(self._procs))
+
+    def kill_all_sync(self) -> None:
+        """Last resort at interpreter exit when stop() was never called."""
+        for app in list(self._procs.values()):
+            _kill(app.proc)
+        self._procs.clear()
 
 
 def _kill(proc: subprocess.Popen[bytes]) -> None:

@@ -1,14 +1,19 @@
 """Starts one Python app inside its bundle directory; run as a script by the emulator.
 
 Standalone on purpose (no package imports): it also runs in per-content virtualenvs.
-Usage: python runner.py KIND ENTRYPOINT PORT PREFIX
+Usage: python runner.py KIND ENTRYPOINT PORT PREFIX   (KIND: wsgi, asgi, shiny, gradio)
+       python runner.py -m MODULE ARGS...              (a framework's own server, e.g. streamlit)
 """
 
 from __future__ import annotations
 
 import importlib
 import os
+import runpy
+import signal
 import sys
+import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +25,6 @@ def load(entrypoint: str, names: tuple[str, ...]) -> Any:
     """`module[:object]`; without an object try the names Connect tries, in order."""
     module, _, obj = entrypoint.partition(":")
     module = module.removesuffix(".py").replace("/", ".")
-    sys.path.insert(0, os.getcwd())
     mod = importlib.import_module(module)
     for name in (obj,) if obj else names:
         if hasattr(mod, name):
@@ -89,7 +93,30 @@ def run_gradio(entrypoint: str, port: int, prefix: str) -> None:
     demo.launch(server_name=HOST, server_port=port, root_path=prefix.rstrip("/"))
 
 
+def die_with_parent() -> None:
+    """End this app (its whole process group) when the emulator goes away, even by SIGKILL."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.killpg(0, signal.SIGTERM)
+
+    threading.Thread(target=watch, daemon=True, name="emulator-watchdog").start()
+
+
 def main(argv: list[str]) -> None:
+    die_with_parent()
+    # Run as a script, our own folder would come first on sys.path and its modules (app.py,
+    # state.py, …) would shadow the content's; the content's folder takes its place, as -m does.
+    here = Path(__file__).resolve().parent
+    sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != here]
+    sys.path.insert(0, os.getcwd())
+    if argv[:1] == ["-m"]:
+        module, *args = argv[1:]
+        sys.argv = [module, *args]
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+        return
     kind, entrypoint, port_text, prefix = argv
     port = int(port_text)
     if kind == "wsgi":

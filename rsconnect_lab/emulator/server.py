@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import logging
 import os
@@ -173,6 +174,7 @@ class Emulator:
         await site.start()
         self.port = sock.getsockname()[1]
         self._runner = runner
+        atexit.register(state.apps.kill_all_sync)
         # Apps come back after a restart without waiting for a first visitor.
         asyncio.get_running_loop().create_task(self._restart_apps(state))
 
@@ -190,6 +192,7 @@ class Emulator:
 
     async def _shutdown(self) -> None:
         if self._state is not None:
+            atexit.unregister(self._state.apps.kill_all_sync)
             await self._state.tasks.shutdown()
             await self._state.apps.stop_all()
         if self._runner is not None:

@@ -171,3 +171,37 @@ def test_build_venvs_option_makes_one_env_per_requirements(fresh: Fresh, tmp_pat
     assert prefix.startswith(str(tmp_path / "venvs" / "venvs"))
     again = api.deploy(api.create()["guid"], bundle)
     assert any("Using cached Python environment" in line for line in again["output"])
+
+
+def test_apps_die_with_a_killed_emulator(tmp_path: Path) -> None:
+    """No orphans: an app ends when the emulator process is killed without stopping."""
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import psutil
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rsconnect_lab.emulator", "--port", "0", "--data", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    url = re.fullmatch(r"Connect emulator on (\S+)\n", proc.stdout.readline())
+    key = proc.stdout.readline().strip().removeprefix("API key: ")
+    assert url
+    api = Api(url.group(1), key)
+    g = api.create()["guid"]
+    assert api.deploy(g, app_bundle("python-api", {"app.py": FLASK_APP}))["code"] == 0
+    apps = [p for p in psutil.Process(proc.pid).children() if "runner.py" in " ".join(p.cmdline())]
+    assert len(apps) == 1
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 15
+    while apps[0].is_running() and apps[0].status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the app outlived the emulator"
+        time.sleep(0.2)
