@@ -397,8 +397,8 @@ class Transport:
                 else exc.strerror or detail
             )
             message = (
-                f"Cannot reach {server}: the connection to {host} failed ({why}). Check that the server is running, that the port is right, and that no "
-                "firewall blocks it."
+                f"Cannot reach {server}: the connection to {host} failed ({why}). Check that "
+                "the server is running, that the port is right, and that no firewall blocks it."
             )
         elif isinstance(exc, TimeoutError):
             message = (
