@@ -71,6 +71,42 @@ def rsconnect_record_paths(file: Path, env: dict[str, str] | None = None) -> lis
     ]
 
 
+def rsconnect_write_targets(
+    file: Path, app_mode: str, env: dict[str, str] | None = None
+) -> list[tuple[Path, Path]]:
+    """(primary, fallback) of each store `rsconnect` consults for ``file``.
+
+    ``rsconnect deploy notebook`` keys its store on a made-up module under the notebook
+    (``nb.ipynb/nb.ipynb.py``), whose folder never exists, so it always lands in the fallback;
+    ``rsconnect info`` and rsconnect-jupyter read ``<dir>/rsconnect-python/<stem>.json``.
+    App deploys (``rsconnect deploy dash DIR``) key on the folder: ``<dir>/<dirname>.py``.
+    """
+    config = rsconnect_python_config_dir(env) / "applications"
+    targets = [
+        (
+            file.parent / "rsconnect-python" / f"{file.stem}.json",
+            config / f"{_sha1_name(str(file))}.json",
+        )
+    ]
+    if file.suffix == ".ipynb":
+        made_up = file / (file.name + ".py")
+        targets.append(
+            (
+                made_up.parent / "rsconnect-python" / f"{made_up.stem}.json",
+                config / f"{_sha1_name(str(made_up))}.json",
+            )
+        )
+    elif app_mode.startswith("python-"):
+        folder_module = file.parent / (file.parent.name + ".py")
+        targets.append(
+            (
+                file.parent / "rsconnect-python" / f"{file.parent.name}.json",
+                config / f"{_sha1_name(str(folder_module))}.json",
+            )
+        )
+    return targets
+
+
 class RecordStore:
     def __init__(self, data_dir: Path, env: dict[str, str] | None = None) -> None:
         self.dir = data_dir / "deployments"
@@ -134,16 +170,18 @@ class RecordStore:
             "app_mode": deployment.app_mode,
             "app_store_version": RSCONNECT_APP_STORE_VERSION,
         }
-        primary, fallback, _ = rsconnect_record_paths(file, self._env)
-        for target in (primary, fallback):
-            existing = _read(target)
-            entries = existing if isinstance(existing, dict) else {}
-            entries[deployment.server_url] = record
-            try:
-                _write_json(target, entries)
-                return
-            except OSError:
-                continue  # a read-only folder: rsconnect-python falls back the same way
+        # Each place is a store rsconnect-python reads; a store whose folder cannot be
+        # written (its primary) falls back to the config directory, as rsconnect-python does.
+        for primary, fallback in rsconnect_write_targets(file, deployment.app_mode, self._env):
+            for target in (primary, fallback):
+                existing = _read(target)
+                entries = existing if isinstance(existing, dict) else {}
+                entries[deployment.server_url] = {**record, "filename": str(file)}
+                try:
+                    _write_json(target, entries)
+                    break
+                except OSError:
+                    continue
 
     def forget(self, file: Path, server_url: str, content_guid: str) -> None:
         file = file.resolve()
