@@ -2,6 +2,25 @@ const jestJupyterLab = require('@jupyterlab/testing/lib/jest-config');
 
 const baseConfig = jestJupyterLab(__dirname);
 
+// Packages shipped as ES modules, which jest must transform.
+const esModules = [
+  '@codemirror',
+  '@jupyter/react-components',
+  '@jupyter/web-components',
+  '@jupyter/ydoc',
+  '@jupyterlab/',
+  '@microsoft',
+  'color',
+  'exenv-es6',
+  'lib0',
+  'marked',
+  'nanoid',
+  'vscode-ws-jsonrpc',
+  'y-protocols',
+  'y-websocket',
+  'yjs'
+].join('|');
+
 module.exports = {
   ...baseConfig,
   automock: false,
@@ -20,6 +39,7 @@ module.exports = {
   ],
   coverageReporters: ['lcov', 'text'],
   testRegex: 'src/.*/.*.spec.ts[x]?$',
+  transformIgnorePatterns: [`/node_modules/(?!${esModules}).+`],
   transform: {
     ...baseConfig.transform,
     // The build's tsconfig.json leaves tests out; compile them with its options.
