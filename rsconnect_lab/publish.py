@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from .bundle import APP_MODES, canonical_mode
 from .connect import ConnectClient
 from .connect.errors import NotFound
 from .environment import Interpreter
@@ -36,17 +37,6 @@ JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
 StepState = Literal["pending", "running", "done", "failed", "skipped", "cancelled"]
 
 MODES = {"static": "static", "source": "jupyter-static", "voila": "jupyter-voila"}
-APP_MODES = (
-    "python-dash",
-    "python-api",
-    "python-flask",
-    "python-fastapi",
-    "python-streamlit",
-    "python-bokeh",
-    "python-shiny",
-    "python-panel",
-    "python-gradio",
-)
 HIDE_INPUT = ("none", "all", "tagged")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 KEEP_FINISHED_JOBS = 50
@@ -163,11 +153,13 @@ class JobManager:
             )
         if mode == "app":
             await check_file(path, (".py",))
-            app_mode = str(body.get("app_mode") or "python-dash")
+            requested = str(body.get("app_mode") or "python-dash")
+            try:
+                app_mode = canonical_mode(requested)  # python-flask is python-api
+            except ValueError:
+                app_mode = ""
             if app_mode not in APP_MODES:
-                raise PublishError(f"Unknown app mode '{app_mode}'.", "invalid_input")
-            if app_mode == "python-flask":
-                app_mode = "python-api"
+                raise PublishError(f"Unknown app mode '{requested}'.", "invalid_input")
         else:
             await check_notebook(path)
             app_mode = MODES[mode]

@@ -1,9 +1,18 @@
 from __future__ import annotations
 
+from typing import Any
+
 from tornado import web
 
 from ..inspection import describe, write_manifest_beside
 from .base import RSConnectLabHandler
+
+
+def with_default_mode(body: dict[str, Any]) -> dict[str, Any]:
+    """An app's .py is an app; anything else is a notebook published with its source."""
+    if body.get("mode"):
+        return body
+    return {**body, "mode": "app" if str(body.get("path", "")).endswith(".py") else "source"}
 
 
 class EnvironmentHandler(RSConnectLabHandler):
@@ -16,9 +25,7 @@ class EnvironmentHandler(RSConnectLabHandler):
     @web.authenticated
     async def post(self) -> None:
         body = self.json_body()
-        if not body.get("mode"):
-            body["mode"] = "app" if str(body.get("path", "")).endswith(".py") else "source"
-        plan = await self.services["jobs"].plan(body)
+        plan = await self.services["jobs"].plan(with_default_mode(body))
         client = None
         if body.get("server"):
             server = self.services["servers"].get(str(body["server"]))
@@ -33,9 +40,7 @@ class ManifestHandler(RSConnectLabHandler):
     @web.authenticated
     async def post(self) -> None:
         body = self.json_body()
-        if not body.get("mode"):
-            body["mode"] = "app" if str(body.get("path", "")).endswith(".py") else "source"
-        plan = await self.services["jobs"].plan(body)
+        plan = await self.services["jobs"].plan(with_default_mode(body))
         result = await write_manifest_beside(
             plan, self.services["serverapp"], overwrite=bool(body.get("overwrite"))
         )

@@ -247,3 +247,42 @@ async def test_content_route(api: Any, emulator: Any) -> None:
     await _add_emulator(api, emulator)
     status, body = await api("GET", "servers", "emu", "content")
     assert status == 200 and isinstance(body["content"], list)
+
+
+DASH_APP = """
+from dash import Dash, html
+
+app = Dash(__name__)
+app.layout = html.Div([html.H1("marker-dash-layout")])
+"""
+
+
+async def test_publish_dash_app_from_its_py(api: Any, emulator: Any, jp_root_dir: Path) -> None:
+    await _add_emulator(api, emulator)
+    folder = jp_root_dir / "dashapp"
+    folder.mkdir()
+    (folder / "app.py").write_text(DASH_APP)
+    (folder / "requirements.txt").write_text("dash\n")
+    status, env = await api("POST", "environment", body={"path": "dashapp/app.py"})
+    assert status == 200, env
+    assert env["bundle"]["entrypoint"] == "app"
+    status, body = await api(
+        "POST",
+        "publish",
+        body={
+            "path": "dashapp/app.py",
+            "server": "emu",
+            "mode": "app",
+            "app_mode": "python-dash",
+            "title": "Dash e2e",
+        },
+    )
+    assert status == 202, body
+    job = await wait_for_job(api, body["job"]["id"], timeout=180)
+    assert job["state"] == "succeeded", job["full_log"]
+    layout = await AsyncHTTPClient().fetch(
+        job["content_url"] + "_dash-layout", headers={"Authorization": f"Key {emulator.api_key}"}
+    )
+    assert "marker-dash-layout" in layout.body.decode()
+    status, deps = await api("GET", "deployments", path="dashapp/app.py")
+    assert deps["deployments"][0]["app_mode"] == "python-dash"
