@@ -8,6 +8,7 @@ import logging
 import shutil
 import sys
 import tarfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,6 @@ from .store import Row
 from .tasks import Task, TaskFailed
 
 log = logging.getLogger(__name__)
-_content_locks: dict[str, asyncio.Lock] = {}
 
 
 def unpack(archive: Path, dest: Path) -> int:
@@ -42,6 +42,17 @@ def primary_document(src: Path, manifest: dict[str, Any]) -> str | None:
     return None
 
 
+async def content_python(
+    state: State, src: Path, manifest: dict[str, Any], out: Callable[[str], None]
+) -> str:
+    """The interpreter for a bundle: the configured one, or its requirements' venv."""
+    base = state.settings.python or sys.executable
+    venvs = state.layout.venvs
+    return await environments.python_for(
+        base, state.settings.build_venvs, venvs, src, manifest, out, state.locks
+    )
+
+
 async def env_values(state: State, guid: str) -> dict[str, str]:
     rows = await state.store.fetchall(
         "SELECT name, value FROM env_vars WHERE content_guid = ?", guid
@@ -60,7 +71,7 @@ async def start(
     root: str,
 ) -> Task:
     async def body(task: Task) -> dict[str, Any] | None:
-        lock = _content_locks.setdefault(content["guid"], asyncio.Lock())
+        lock = state.locks(f"deploy:{content['guid']}")
         async with lock:  # one deploy per content at a time, as Connect serializes them
             return await _run(
                 state, task, content["guid"], bundle, activate, kind, request_path, root
@@ -91,15 +102,12 @@ async def _run(
         raise TaskFailed(
             f"Error code: unsupported-app-mode. The emulator cannot run app mode {mode!r}."
         )
-    base = state.settings.python or sys.executable
     env = environments.content_env(root, guid, await env_values(state, guid))
     if not bundle["built"]:
         count = await asyncio.to_thread(unpack, layout.archive(bid), src)
         task.log(f"Bundle {bid} unpacked: {count} files.")
         requested = (manifest.get("python") or {}).get("version")
-        python = await environments.python_for(
-            base, state.settings.build_venvs, layout.venvs, src, manifest, task.log
-        )
+        python = await content_python(state, src, manifest, task.log)
         version = await asyncio.to_thread(environments.python_version, python)
         if requested:
             task.log(f"Bundle requested Python version {requested}; using Python {version}.")
@@ -124,9 +132,7 @@ async def _run(
             task.log(f"Rendered {notebook} to HTML.")
         await state.store.execute("UPDATE bundles SET built = 1 WHERE id = ?", bid)
     else:
-        python = await environments.python_for(
-            base, state.settings.build_venvs, layout.venvs, src, manifest, task.log
-        )
+        python = await content_python(state, src, manifest, task.log)
         task.log(f"Bundle {bid} was already built.")
     if mode in APP_MODES:
         prefix = f"/content/{guid}/" if activate else f"/content/{guid}/_bundle{bid}/"
@@ -167,10 +173,7 @@ async def ensure_app(state: State, guid: str, bundle: Row, prefix: str, root: st
         bid: int = bundle["id"]
         src = state.layout.source(guid, bid)
         manifest: dict[str, Any] = json.loads(bundle["manifest"])
-        base = state.settings.python or sys.executable
-        python = await environments.python_for(
-            base, state.settings.build_venvs, state.layout.venvs, src, manifest, log.info
-        )
+        python = await content_python(state, src, manifest, log.info)
         env = environments.content_env(root, guid, await env_values(state, guid))
         return await state.apps.start(
             guid,

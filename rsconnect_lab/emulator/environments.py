@@ -17,8 +17,6 @@ from typing import Any
 
 from .tasks import TaskFailed
 
-_venv_locks: dict[str, asyncio.Lock] = {}
-
 
 @functools.cache
 def find_pythons() -> list[dict[str, str]]:
@@ -75,6 +73,7 @@ async def python_for(
     src: Path,
     manifest: dict[str, Any],
     log: Callable[[str], None],
+    locks: Callable[[str], asyncio.Lock],
 ) -> str:
     """The interpreter for this bundle. With build_venvs, a venv per requirements set (cached)."""
     if not build_venvs:
@@ -85,7 +84,7 @@ async def python_for(
     key = hashlib.sha256(f"{base}\n{text}".encode()).hexdigest()[:16]
     venv = venvs / key
     python = str(venv / "bin" / "python")
-    lock = _venv_locks.setdefault(key, asyncio.Lock())
+    lock = locks(f"venv:{key}")
     async with lock:
         if (venv / ".ready").is_file():
             log(f"Using cached Python environment {key}.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -71,6 +71,16 @@ class Layout:
             d.mkdir(parents=True, exist_ok=True)
 
 
+class Locks:
+    """Named asyncio locks of one emulator (an asyncio lock belongs to one event loop)."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    def __call__(self, name: str) -> asyncio.Lock:
+        return self._locks.setdefault(name, asyncio.Lock())
+
+
 @dataclass
 class State:
     settings: Settings
@@ -79,6 +89,7 @@ class State:
     layout: Layout
     tasks: TaskManager
     apps: AppManager
+    locks: Locks = field(default_factory=Locks)
     # Probing interpreters takes seconds; start() does not wait for it.
     pythons: asyncio.Future[list[dict[str, str]]] | None = None
 
