@@ -103,6 +103,7 @@ async def run_probe(python: str, *, timeout: float = 60.0) -> Probe:
     try:
         proc = await asyncio.create_subprocess_exec(
             python,
+            "-E",  # PYTHONPATH and friends belong to the server's process, not the interpreter's
             "-c",
             _SCRIPT,
             stdin=asyncio.subprocess.DEVNULL,

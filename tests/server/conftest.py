@@ -81,3 +81,9 @@ async def wait_for_job(
             return job  # type: ignore[no-any-return]
         assert asyncio.get_running_loop().time() < deadline, f"job still {job['state']}: {log}"
         await asyncio.sleep(0.2)
+
+
+@pytest.fixture(autouse=True)
+def _private_config_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """rsconnect-python's store follows XDG_CONFIG_HOME when set: keep it inside the test."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
