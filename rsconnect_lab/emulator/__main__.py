@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import signal
 import sys
 import threading
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["add-user"]:
         return add_user(argv[1:])
     args = serve_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s")
     if bool(args.certfile) != bool(args.keyfile):
         serve_parser().error("--certfile and --keyfile go together")
     try:

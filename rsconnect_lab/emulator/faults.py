@@ -20,7 +20,13 @@ class Fault:
     delay: float = 0.0
     drop: bool = False
     fail_task: bool = False
-    count: int | None = None  # None: until cleared
+    count: int | None = None  # None: until cleared (a fail_task fault: the next task only)
+
+    def __post_init__(self) -> None:
+        # ARCHITECTURE.md: set_fault("deploy", fail_task=True) fails *the next* deploy; a
+        # lingering one would fail every later test on a shared emulator.
+        if self.fail_task and self.count is None:
+            self.count = 1
 
     def matches_request(self, method: str, path: str) -> bool:
         meth, _, pattern = self.route.partition(" ")

@@ -77,3 +77,37 @@ def test_broken_notebook_fails_task_with_reason(admin: Api, cells: list[str], re
     assert task["finished"] and task["code"] != 0
     assert reason in task["error"]
     assert admin.get(f"v1/content/{c['guid']}").json()["bundle_id"] is None
+
+
+def test_jupyter_static_hide_all_input(admin: Api) -> None:
+    c = admin.create()
+    manifest = {
+        "version": 1,
+        "metadata": {"appmode": "jupyter-static", "entrypoint": "nb.ipynb"},
+        "jupyter": {"hide_all_input": True},
+    }
+    nb = notebook("visible_source_marker = 'out' + 'put'\nprint(visible_source_marker)")
+    assert admin.deploy(c["guid"], make_bundle(manifest, {"nb.ipynb": nb}))["code"] == 0
+    html = admin.page(f"/content/{c['guid']}/").text
+    assert "output" in html and "visible_source_marker" not in html
+
+
+def test_notebook_reads_files_from_its_bundle(admin: Api) -> None:
+    c = admin.create()
+    manifest = {"version": 1, "metadata": {"appmode": "jupyter-static", "entrypoint": "nb.ipynb"}}
+    nb = notebook("print(open('data/input.csv').read().upper())")
+    bundle = make_bundle(manifest, {"nb.ipynb": nb, "data/input.csv": "a,b\n"})
+    assert admin.deploy(c["guid"], bundle)["code"] == 0
+    assert "A,B" in admin.page(f"/content/{c['guid']}/").text
+    assert admin.page(f"/content/{c['guid']}/data/input.csv").text == "a,b\n"
+
+
+def test_unsupported_mode_and_missing_primary_fail_the_task(admin: Api) -> None:
+    g = admin.create()["guid"]
+    shiny_r = make_bundle({"version": 1, "metadata": {"appmode": "shiny"}}, {"app.R": ""})
+    task = admin.deploy(g, shiny_r)
+    assert task["code"] == 1 and "shiny" in task["error"]
+    g2 = admin.create()["guid"]
+    empty = make_bundle({"version": 1, "metadata": {"appmode": "static"}}, {"x.txt": "x"})
+    task = admin.deploy(g2, empty)
+    assert task["code"] == 1 and "primary" in task["error"]

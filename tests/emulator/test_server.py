@@ -160,10 +160,17 @@ def test_faults_status_delay_drop_and_count(fresh: Fresh) -> None:
         api.get("v1/content")
     assert api.get("v1/content").status_code == 200
 
-    emu.set_fault("deploy", fail_task=True, count=1)
+    emu.set_fault("deploy", fail_task=True)  # the next deploy task only
     failed = api.deploy(g, bundle)
     assert failed["code"] == 1 and "injected" in failed["error"]
     assert api.deploy(g, bundle)["code"] == 0
+
+    emu.set_fault("POST /__api__/v1/content/*/build", fail_task=True, count=2)
+    for _ in range(2):
+        bid = api.upload(g, bundle)
+        r = api.post(f"v1/content/{g}/build", json={"bundle_id": bid})
+        assert api.wait_task(r.json()["task_id"])["code"] == 1
+    assert api.deploy(g, bundle)["code"] == 0  # a build fault does not touch deploys
 
 
 def test_fault_admin_route(fresh: Fresh) -> None:
@@ -185,7 +192,7 @@ def test_parse_fault_forms() -> None:
     assert parse_fault("POST /__api__/v1/content/*/bundles;status=503;count=2") == Fault(
         "POST /__api__/v1/content/*/bundles", status=503, count=2
     )
-    assert parse_fault("deploy;fail_task") == Fault("deploy", fail_task=True)
+    assert parse_fault("deploy;fail_task") == Fault("deploy", fail_task=True, count=1)
     assert parse_fault('{"route": "/x", "drop": true, "delay": 1.5}') == Fault(
         "/x", delay=1.5, drop=True
     )
