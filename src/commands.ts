@@ -84,6 +84,21 @@ function writtenFiles(result: IManifestResult): string[] {
   return [];
 }
 
+/** The file of a command, or a hint to the user (and null) when there is none. */
+function pathOrHint(
+  context: ICommandContext,
+  args: ReadonlyPartialJSONObject
+): string | null {
+  const path = resolvePath(context, args);
+  if (!path) {
+    Notification.info(
+      context.trans.__('Open a notebook or a Python file first.'),
+      { autoClose: 5000 }
+    );
+  }
+  return path;
+}
+
 function showPanel(context: ICommandContext): void {
   const { app, panel } = context;
   if (!panel.isAttached) {
@@ -130,11 +145,8 @@ export function addCommands(context: ICommandContext): void {
       'Open the published content of this file on Posit Connect'
     ),
     execute: async args => {
-      const path = resolvePath(context, args);
+      const path = pathOrHint(context, args);
       if (!path) {
-        Notification.info(trans.__('Open a notebook or a Python file first.'), {
-          autoClose: 5000
-        });
         return;
       }
       try {
@@ -180,11 +192,8 @@ export function addCommands(context: ICommandContext): void {
       "Write manifest.json beside the file, for Connect's git-backed publishing"
     ),
     execute: async args => {
-      const path = resolvePath(context, args);
+      const path = pathOrHint(context, args);
       if (!path) {
-        Notification.info(trans.__('Open a notebook or a Python file first.'), {
-          autoClose: 5000
-        });
         return;
       }
       const name = basename(path);

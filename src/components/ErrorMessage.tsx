@@ -29,6 +29,26 @@ export function reasonHint(
       return trans.__(
         'Your Connect account is not allowed to do this: publishing needs the publisher role.'
       );
+    case 'app_mode_change':
+      return trans.__(
+        'Connect cannot change the type of deployed content: choose "New content" as the target, or the mode it was published with.'
+      );
+    case 'title_conflict':
+      return trans.__(
+        'Pick that content as the target to update it, or choose another title.'
+      );
+    case 'forbidden_path':
+      return trans.__(
+        'Only files inside the Jupyter root directory can be published.'
+      );
+    case 'not_a_notebook':
+      return trans.__(
+        'The file is not a valid notebook: open and save it in JupyterLab first.'
+      );
+    case 'conflict':
+      return trans.__(
+        'Wait for the running publish of this file to finish, or cancel it.'
+      );
     case 'network':
       return trans.__(
         'The Jupyter server did not answer: is it still running?'

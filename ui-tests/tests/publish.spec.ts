@@ -4,109 +4,35 @@
  * jupyter_server_test_config.py).
  */
 import { expect, test } from '@jupyterlab/galata';
-import type { Locator, Page, TestInfo } from '@playwright/test';
 
-const PANEL = '#rsconnect-lab-panel';
-
-/** A notebook whose output differs from its source, so finding it proves it ran. */
-function notebookWithOutput(token: string): string {
-  return JSON.stringify({
-    cells: [
-      {
-        cell_type: 'markdown',
-        metadata: {},
-        source: '# A notebook published by the UI tests'
-      },
-      {
-        cell_type: 'code',
-        execution_count: null,
-        metadata: {},
-        outputs: [],
-        source: `print("rendered-" + "${token}".upper())`
-      }
-    ],
-    metadata: {
-      kernelspec: {
-        display_name: 'Python 3 (ipykernel)',
-        language: 'python',
-        name: 'python3'
-      },
-      language_info: { name: 'python' }
-    },
-    nbformat: 4,
-    nbformat_minor: 5
-  });
-}
-
-/** Every frame's text of a page (content may be served inside an iframe). */
-async function allText(page: Page): Promise<string> {
-  const texts = await Promise.all(
-    page.frames().map(frame =>
-      frame
-        .locator('body')
-        .innerText({ timeout: 2000 })
-        .catch(() => '')
-    )
-  );
-  return texts.join('\n');
-}
-
-async function screenshotPanel(
-  page: Page,
-  testInfo: TestInfo,
-  name: string
-): Promise<void> {
-  const path = testInfo.outputPath(`${name}.png`);
-  await page.locator(PANEL).screenshot({ path });
-  await testInfo.attach(name, { path, contentType: 'image/png' });
-}
-
-async function listServers(page: Page): Promise<any[]> {
-  const response = await page.request.get('rsconnect-lab/servers');
-  expect(response.ok()).toBeTruthy();
-  return (await response.json()).servers;
-}
-
-async function runFromPalette(page: Page, label: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+C');
-  const input = page.locator('#modal-command-palette input');
-  await input.fill(label);
-  await page
-    .locator('#modal-command-palette .lm-CommandPalette-item', {
-      hasText: label
-    })
-    .first()
-    .click();
-}
-
-function fileItem(page: Page, name: string): Locator {
-  return page.locator('.jp-DirListing-item', {
-    has: page.locator(`.jp-DirListing-itemText >> text="${name}"`)
-  });
-}
+import {
+  PANEL,
+  allText,
+  contextMenu,
+  expectedOutput,
+  listServers,
+  openContentFrom,
+  runFromPalette,
+  screenshotPanel,
+  successToast,
+  uniqueToken,
+  uploadNotebook
+} from './utils';
 
 test.describe('Publishing to Posit Connect', () => {
   test('right-click a notebook, publish it with source to the emulator, open the content', async ({
     page,
     tmpPath
   }, testInfo) => {
-    const token = `m${Date.now().toString(36)}`;
-    const expected = `rendered-${token.toUpperCase()}`;
+    const token = uniqueToken('m');
     const name = 'publish-me.ipynb';
-    await page.contents.uploadContent(
-      notebookWithOutput(token),
-      'text',
-      `${tmpPath}/${name}`
-    );
-    await page.filebrowser.refresh();
+    // No outputs saved in it: the output on the content page comes from running it.
+    await uploadNotebook(page, tmpPath, name, token);
 
     // The handshake found the server extension: no error notification.
     await expect(page.locator('.jp-Notification-Toast-error')).toHaveCount(0);
 
-    await fileItem(page, name).click({ button: 'right' });
-    await page
-      .locator('.lm-Menu-itemLabel', { hasText: /^Publish to Connect$/ })
-      .click();
+    await contextMenu(page, name, 'Publish to Connect');
 
     const panel = page.locator(PANEL);
     await expect(panel).toBeVisible();
@@ -126,9 +52,7 @@ test.describe('Publishing to Posit Connect', () => {
 
     await form.locator('button[type="submit"]').click();
 
-    const toast = page.locator('.Toastify__toast', {
-      hasText: `Published ${name} to local.`
-    });
+    const toast = successToast(page, name, 'local');
     await expect(toast).toBeVisible({ timeout: 150000 });
     await expect(
       panel.locator('.jp-RSConnect-job[data-state="succeeded"]')
@@ -136,15 +60,10 @@ test.describe('Publishing to Posit Connect', () => {
     await expect(panel.locator('.jp-RSConnect-log')).not.toBeEmpty();
     await screenshotPanel(page, testInfo, 'panel-published');
 
-    const popup = page.context().waitForEvent('page');
-    await toast
-      .locator('.jp-toast-button', { hasText: 'Open content' })
-      .click();
-    const content = await popup;
-    await content.waitForLoadState('domcontentloaded');
+    const content = await openContentFrom(page, toast);
     await expect
       .poll(() => allText(content), { timeout: 60000 })
-      .toContain(expected);
+      .toContain(expectedOutput(token));
     await content.screenshot({ path: testInfo.outputPath('content-page.png') });
 
     // The deployment is now a target of the notebook.
@@ -192,12 +111,7 @@ test.describe('Publishing to Posit Connect', () => {
     tmpPath
   }) => {
     const name = 'toolbar.ipynb';
-    await page.contents.uploadContent(
-      notebookWithOutput('toolbar'),
-      'text',
-      `${tmpPath}/${name}`
-    );
-    await page.filebrowser.refresh();
+    await uploadNotebook(page, tmpPath, name, 'toolbar');
     await page.filebrowser.open(name);
     await page.waitForSelector(
       '.jp-NotebookPanel-toolbar [data-jp-item-name="rsconnect-lab-publish"]'
