@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -9,13 +10,21 @@ from jupyter_server.base.handlers import APIHandler
 from tornado.web import HTTPError
 
 from ..errors import describe
-from ..servers import ServerStoreError
+from ..servers import Server, ServerStore, ServerStoreError
 
 
 class RSConnectLabHandler(APIHandler):
     @property
     def services(self) -> dict[str, Any]:
         return self.settings["rsconnect_lab"]  # type: ignore[no-any-return]
+
+    @property
+    def server_store(self) -> ServerStore:
+        return self.services["servers"]  # type: ignore[no-any-return]
+
+    async def server(self, name: str) -> Server:
+        """A configured server by name (the stores are files: read off the event loop)."""
+        return await asyncio.to_thread(self.server_store.get, name)
 
     def json_body(self) -> dict[str, Any]:
         try:

@@ -13,6 +13,6 @@ class ContentHandler(RSConnectLabHandler):
 
     @web.authenticated
     async def get(self, name: str) -> None:
-        server = self.services["servers"].get(unquote(name))
+        server = await self.server(unquote(name))
         client = await self.services["clients"].get(server)
         self.reply({"content": await list_user_content(client)})

@@ -28,7 +28,7 @@ class EnvironmentHandler(RSConnectLabHandler):
         plan = await self.services["jobs"].plan(with_default_mode(body))
         client = None
         if body.get("server"):
-            server = self.services["servers"].get(str(body["server"]))
+            server = await self.server(str(body["server"]))
             client = await self.services["clients"].get(server)
         self.reply(await describe(plan, self.services["serverapp"], client))
 

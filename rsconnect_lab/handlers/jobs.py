@@ -12,7 +12,7 @@ class PublishHandler(RSConnectLabHandler):
     async def post(self) -> None:
         jobs: JobManager = self.services["jobs"]
         body = self.json_body()
-        server = self.services["servers"].get(str(body.get("server", "")))
+        server = await self.server(str(body.get("server", "")))
         job = await jobs.start(body, server)
         self.reply({"job": job.snapshot(0)}, status=202)
 

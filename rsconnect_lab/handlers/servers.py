@@ -1,27 +1,27 @@
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from urllib.parse import unquote
 
 from tornado import web
 
 from ..connect import ConnectClient
-from ..servers import Server, ServerStore
+from ..servers import Server
 from .base import RSConnectLabHandler
 
 
 class ServersHandler(RSConnectLabHandler):
-    @property
-    def store(self) -> ServerStore:
-        return self.services["servers"]  # type: ignore[no-any-return]
-
     @web.authenticated
-    def get(self) -> None:
-        self.reply({"servers": [s.public() for s in self.store.all()]})
+    async def get(self) -> None:
+        servers = await asyncio.to_thread(self.server_store.all)
+        self.reply({"servers": [s.public() for s in servers]})
 
     @web.authenticated
     async def post(self) -> None:
         body = self.json_body()
-        name, url = self.store.check_new(
+        name, url = await asyncio.to_thread(
+            self.server_store.check_new,
             str(body.get("name", "")),
             str(body.get("url", "")),
             str(body.get("api_key", "")),
@@ -33,7 +33,7 @@ class ServersHandler(RSConnectLabHandler):
             url=url,
             api_key=str(body["api_key"]).strip(),
             insecure=bool(body.get("insecure", False)),
-            ca_cert=str(ca_cert) if ca_cert else self.store.default_ca_cert,
+            ca_cert=str(ca_cert) if ca_cert else self.server_store.default_ca_cert,
         )
         # Verify before saving: a server that is not Connect, or a wrong key, is never stored.
         # One attempt, a short timeout: the person is waiting on the form.
@@ -47,8 +47,9 @@ class ServersHandler(RSConnectLabHandler):
         ) as client:
             user = await client.verify()  # None: a valid key without a user (service principal)
         username = user.username if user else None
-        saved = self.store.save(
-            Server(**{**server.__dict__, "username": username}),
+        saved = await asyncio.to_thread(
+            self.server_store.save,
+            dataclasses.replace(server, username=username),
             also_rsconnect_python=bool(
                 body.get("save_to_rsconnect_python", self.services["save_to_rsconnect_python"])
             ),
@@ -60,7 +61,7 @@ class ServerHandler(RSConnectLabHandler):
     @web.authenticated
     async def delete(self, name: str) -> None:
         name = unquote(name)
-        self.services["servers"].remove(name)
+        await asyncio.to_thread(self.server_store.remove, name)
         await self.services["clients"].discard(name)
         self.set_status(204)
         self.finish()
