@@ -52,8 +52,12 @@ class TasksResource:
         content_guid: str | None = None,
         logs_url: str | None = None,
         tail: int = 20,
+        first: int = 0,
     ) -> TaskFollower:
         """An async iterator over the task's output lines, each once and in order.
+
+        `first` resumes after an interruption: lines before it are not fetched again (pass
+        the count of lines already shown, e.g. `follower.lines_seen` + the earlier `first`).
 
         When the task ends with a non-zero code the iterator first yields the remaining lines,
         then raises TaskFailed (with the last `tail` lines and the content's logs URL).
@@ -71,6 +75,7 @@ class TasksResource:
             content_guid=content_guid or self._content_of.get(task_id),
             logs_url=logs_url,
             tail=tail,
+            first=first,
         )
 
     async def wait(
@@ -134,6 +139,7 @@ class TaskFollower:
         content_guid: str | None,
         logs_url: str | None,
         tail: int,
+        first: int = 0,
     ) -> None:
         self._resource = resource
         self.task_id = task_id
@@ -146,7 +152,7 @@ class TaskFollower:
         self.task: Task | None = None  # the last task document seen; final once iteration ends
         self.lines_seen = 0
         self._pending: deque[str] = deque()
-        self._next = 0  # `first` of the next poll: the count of lines already received
+        self._next = max(0, first)  # `first` of the next poll: lines already received
         self._finished = False
         self._reported = False
         self._deadline: float | None = None

@@ -48,6 +48,17 @@ async def test_lines_once_in_order_across_many_polls(
 
 
 @pytest.mark.asyncio
+async def test_follow_resumes_from_a_line(connect: ConnectClient, bundle_dir: Path) -> None:
+    content = await connect.content.create(unique("resume"))
+    bundle = await connect.bundles.upload(content.guid, static_bundle(bundle_dir))
+    task_id = await connect.deploy(content.guid, bundle.id)
+    everything = [line async for line in connect.tasks.follow(task_id)]
+    assert len(everything) >= 3
+    resumed = [line async for line in connect.tasks.follow(task_id, first=2)]
+    assert resumed == everything[2:]
+
+
+@pytest.mark.asyncio
 async def test_wait_returns_the_final_task(connect: ConnectClient, bundle_dir: Path) -> None:
     content = await connect.content.create(unique("wait"))
     bundle = await connect.bundles.upload(content.guid, static_bundle(bundle_dir))
