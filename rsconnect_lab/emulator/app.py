@@ -12,7 +12,9 @@ from . import (
     admin,
     bundles,
     content,
+    envvars,
     legacy,
+    permissions,
     proxy,
     serving,
     settings_api,
@@ -20,6 +22,7 @@ from . import (
     thumbnails,
     usage,
     users,
+    vanities,
 )
 from .auth import USER_KEY, presented_key, user_for_key
 from .errors import ApiError, error_response
@@ -97,6 +100,9 @@ def make_app(state: State) -> web.Application:
         settings_api,
         users,
         content,
+        envvars,
+        vanities,
+        permissions,
         bundles,
         task_api,
         thumbnails,

@@ -6,6 +6,7 @@ import asyncio
 import base64
 import hashlib
 import json
+import shutil
 import tarfile
 import uuid
 import zlib
@@ -209,8 +210,6 @@ async def delete_bundle(request: web.Request) -> web.Response:
     await state.store.execute("DELETE FROM bundles WHERE id = ?", row["id"])
 
     def remove() -> None:
-        import shutil
-
         state.layout.archive(row["id"]).unlink(missing_ok=True)
         shutil.rmtree(state.layout.bundle_dir(content["guid"], row["id"]), ignore_errors=True)
 
