@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from rsconnect_lab.connect import ConnectClient, errors
@@ -84,3 +86,47 @@ async def test_plain_http_to_a_tls_port(tls_emulator: TLSSetup, make_client: Mak
     with pytest.raises(errors.ConnectError) as info:
         await client.me()
     assert url in info.value.message and "https://" in info.value.message
+
+
+@pytest.mark.asyncio
+async def test_https_through_the_proxy_from_the_environment(
+    tls_emulator: TLSSetup, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """HTTPS_PROXY is honoured: the client tunnels with CONNECT and still verifies TLS."""
+    tunnels: list[str] = []
+
+    async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while data := await reader.read(65536):
+                writer.write(data)
+                await writer.drain()
+        except ConnectionError:
+            pass
+        finally:
+            writer.close()
+
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        request = await reader.readuntil(b"\r\n\r\n")
+        method, target, _ = request.split(b"\r\n", 1)[0].decode().split(" ", 2)
+        assert method == "CONNECT"
+        tunnels.append(target)
+        host, port = target.rsplit(":", 1)
+        up_reader, up_writer = await asyncio.open_connection(host, int(port))
+        writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
+        await writer.drain()
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+    proxy = await asyncio.start_server(handle, "127.0.0.1", 0)
+    port = proxy.sockets[0].getsockname()[1]
+    try:
+        monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{port}")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        emu = tls_emulator.emulator
+        client = make_client(emu.url, emu.api_key, ca_cert=str(tls_emulator.ca_file))
+        assert (await client.me()).username
+        assert tunnels == [emu.url.removeprefix("https://")]
+        await client.close()
+    finally:
+        proxy.close()
+        await proxy.wait_closed()
