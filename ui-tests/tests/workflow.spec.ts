@@ -51,10 +51,18 @@ test.describe('Publishing workflow', () => {
     // The key never comes back.
     expect(JSON.stringify(await listServers(page))).not.toContain(key);
 
+    // Verify it, and make it the default server.
+    await item.locator('button', { hasText: 'Verify' }).click();
+    await expect(item.locator('.jp-RSConnect-status')).toContainText(
+      'Connected'
+    );
+    await item.locator('button', { hasText: 'Make default' }).click();
+    await expect(item.locator('.jp-RSConnect-badge')).toHaveText('default');
+
     const name = 'with-source.ipynb';
     const filePath = await uploadNotebook(page, tmpPath, name, token);
     const publish = await openPublishForm(page, name, filePath);
-    await publish.locator('select[name="server"]').selectOption(user);
+    await expect(publish.locator('select[name="server"]')).toHaveValue(user);
     await publish.locator('select[name="mode"]').selectOption('source');
     await publish.locator('input[name="title"]').fill(`Source ${token}`);
     await publish.locator('button[type="submit"]').click();
@@ -70,6 +78,19 @@ test.describe('Publishing workflow', () => {
     await expect
       .poll(() => allText(content), { timeout: 60000 })
       .toContain(expectedOutput(token));
+
+    // Remove the server again (content stays on Connect); the default returns to local.
+    await item.locator('button', { hasText: 'Remove' }).click();
+    await page
+      .locator('.jp-Dialog .jp-Dialog-button', { hasText: /^Remove$/ })
+      .click();
+    await expect(item).toHaveCount(0);
+    expect((await listServers(page)).map(s => s.name)).not.toContain(user);
+    await expect(
+      panel.locator(
+        'li.jp-RSConnect-server[data-server-name="local"] .jp-RSConnect-badge'
+      )
+    ).toHaveText('default');
   });
 
   test('redeploying a notebook updates the same content', async ({
