@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from rsconnect_lab.emulator import Emulator
-from tests.emulator.helpers import Api
+from tests.emulator.helpers import Api, unique
 
 
 @pytest.fixture(scope="session")
@@ -25,13 +25,13 @@ def admin(emu: Emulator) -> Api:
 
 @pytest.fixture(scope="session")
 def publisher(emu: Emulator) -> Api:
-    _, key = emu.add_user("pat-publisher", role="publisher")
+    _, key = emu.add_user(unique("pat"), role="publisher")
     return Api(emu.url, key)
 
 
 @pytest.fixture(scope="session")
 def viewer(emu: Emulator) -> Api:
-    _, key = emu.add_user("vic-viewer", role="viewer")
+    _, key = emu.add_user(unique("vic"), role="viewer")
     return Api(emu.url, key)
 
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import subprocess
+import sys
 import tarfile
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import requests
@@ -123,3 +127,18 @@ def assert_error(r: requests.Response, status: int, code: int) -> None:
     assert body["code"] == code, body
     assert isinstance(body["error"], str) and body["error"]
     assert "payload" in body
+
+
+def start_cli(data: Path, *args: str) -> tuple[subprocess.Popen[str], Api]:
+    """`python -m rsconnect_lab.emulator` in a child process; its admin API once it listens."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rsconnect_lab.emulator", "--port", "0", "--data", str(data), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    assert proc.stdout is not None
+    url = re.fullmatch(r"Connect emulator on (\S+)\n", proc.stdout.readline())
+    key = proc.stdout.readline().strip().removeprefix("API key: ")
+    assert url, "the emulator did not start"
+    return proc, Api(url.group(1), key)

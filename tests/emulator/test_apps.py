@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from rsconnect_lab.emulator import Emulator
-from tests.emulator.helpers import Api, make_bundle, unique
+from tests.emulator.helpers import Api, make_bundle, start_cli, unique
 
 pytestmark = pytest.mark.slow
 Fresh = Callable[..., Emulator]
@@ -176,25 +176,12 @@ def test_build_venvs_option_makes_one_env_per_requirements(fresh: Fresh, tmp_pat
 def test_apps_die_with_a_killed_emulator(tmp_path: Path) -> None:
     """No orphans: an app ends when the emulator process is killed without stopping."""
     import os
-    import re
     import signal
-    import subprocess
-    import sys
     import time
 
     import psutil
 
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "rsconnect_lab.emulator", "--port", "0", "--data", str(tmp_path)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    url = re.fullmatch(r"Connect emulator on (\S+)\n", proc.stdout.readline())
-    key = proc.stdout.readline().strip().removeprefix("API key: ")
-    assert url
-    api = Api(url.group(1), key)
+    proc, api = start_cli(tmp_path)
     g = api.create()["guid"]
     assert api.deploy(g, app_bundle("python-api", {"app.py": FLASK_APP}))["code"] == 0
     apps = [p for p in psutil.Process(proc.pid).children() if "runner.py" in " ".join(p.cmdline())]

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import signal
-import subprocess
-import sys
 import tarfile
 import threading
 import zlib
@@ -15,7 +12,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.emulator.helpers import Api
+from tests.emulator.helpers import start_cli
 
 pytestmark = pytest.mark.slow
 SIZE = 400 * 1024 * 1024
@@ -40,26 +37,8 @@ def streamed_bundle(size: int) -> Iterator[bytes]:
 
 
 def test_large_streamed_upload_keeps_memory_flat(tmp_path: Path) -> None:
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rsconnect_lab.emulator",
-            "--port",
-            "0",
-            "--data",
-            str(tmp_path / "d"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
+    proc, api = start_cli(tmp_path / "d")
     try:
-        assert proc.stdout is not None
-        url = re.fullmatch(r"Connect emulator on (\S+)\n", proc.stdout.readline())
-        key = proc.stdout.readline().strip().removeprefix("API key: ")
-        assert url
-        api = Api(url.group(1), key)
         g = api.create()["guid"]
         watched = psutil.Process(proc.pid)
         baseline = watched.memory_info().rss
