@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/bundle.py [--random-mb 300] [--text-mb 100] [--keep]
 
-Cases: (a) a notebook plus 300 MB of random bytes, (b) a notebook plus 100 MB of text. Each
+Cases: (a) a notebook plus 300 MB of random bytes, (b) a notebook plus 100 MB of text, and
+with ``--small-files N`` (c) N files of 2 KB (memory per file, not per byte). Each
 bundler run is its own subprocess, so its peak RSS (VmHWM from /proc, read by the child just
 before it exits) is its own; ``wait4``'s ru_maxrss is not used because after fork it starts
 from the parent's size. Times are the best of ``--repeat`` runs (the machine may be shared). Both bundle the same notebook, requirements text and data folder as a
@@ -169,11 +170,24 @@ def make_text(folder: Path, megabytes: int) -> None:
         index += 1
 
 
+def make_small_files(folder: Path, count: int) -> None:
+    """Many small text files in nested folders (memory must not grow with the file count)."""
+    (folder / "data").mkdir(parents=True)
+    (folder / "nb.ipynb").write_text(json.dumps(NOTEBOOK))
+    rng = random.Random(7)
+    for i in range(count):
+        sub = folder / "data" / f"d{i // 500:03d}"
+        if i % 500 == 0:
+            sub.mkdir()
+        (sub / f"f{i:06d}.txt").write_bytes(rng.randbytes(1024).hex().encode())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--random-mb", type=int, default=300)
     parser.add_argument("--text-mb", type=int, default=100)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--small-files", type=int, default=0, help="add case (c): N small files")
     parser.add_argument("--child", nargs=2, metavar=("TOOL", "FOLDER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -191,6 +205,9 @@ def main() -> None:
             ),
             (f"(b) {args.text_mb} MB text", base / "b" / "nb", make_text, args.text_mb, 1.8),
         ]
+        if args.small_files:
+            label = f"(c) {args.small_files} files"
+            cases.append((label, base / "c" / "nb", make_small_files, args.small_files, 1.0))
         print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start")
         print(f"{'case':<20} {'tool':<16} {'seconds':>8} {'peak RSS MB':>12} {'bundle MB':>10}")
         for label, folder, make, size, target in cases:

@@ -61,7 +61,7 @@ class BundlePreview:
         }
 
 
-def file_md5(path: Path) -> str:
+def file_md5(path: str) -> str:
     digest = hashlib.md5(usedforsecurity=False)
     buf = bytearray(_HASH_BUFFER)
     view = memoryview(buf)
@@ -69,15 +69,6 @@ def file_md5(path: Path) -> str:
         while n := f.readinto(buf):
             digest.update(view[:n])  # hashlib releases the GIL for large updates
     return digest.hexdigest()
-
-
-def _refresh_sizes(files: list[FileEntry]) -> list[FileEntry]:
-    """Sizes as of now, so the tar headers match what is read just after."""
-    result = []
-    for entry in files:
-        assert entry.source is not None
-        result.append(replace(entry, size=os.stat(entry.source).st_size))
-    return result
 
 
 def _ordered(plan: Plan, files: list[FileEntry], digests: dict[str, str]) -> dict[str, str]:
@@ -109,12 +100,12 @@ def _members(plan: Plan, files: list[FileEntry], cancel: threading.Event) -> Ite
     for entry in files:
         if cancel.is_set():
             raise BundleError("bundling was cancelled", "cancelled")
-        yield Member(entry.path, source=entry.source, size=entry.size)
+        yield Member(entry.path, source=entry.source)
 
 
 def _build(plan: Plan, dest_dir: str | None, level: int, cancel: threading.Event) -> Bundle:
     workers = os.cpu_count() or 2
-    files = _refresh_sizes(plan.files)
+    files = plan.files
     manifest = plan.manifest
     digests: dict[str, str] | None = None
     if plan.checksummed:
@@ -195,7 +186,7 @@ def _preview(spec: BundleSpec, env: Environment | None) -> BundlePreview:
     files += [PreviewFile(n, len(d), generated=True) for n, d in plan.buffers.items()]
     for entry in plan.files:
         if entry.path == plan.html_name:
-            size = entry.source.stat().st_size if entry.source else None
+            size = os.stat(entry.source).st_size if entry.source else None
             files.append(PreviewFile(entry.path, size, generated=True))
         else:
             files.append(PreviewFile(entry.path, entry.size))
@@ -239,7 +230,7 @@ def _write_manifest(spec: BundleSpec, env: Environment, overwrite: bool) -> Writ
     manifest_path = plan.base / "manifest.json"
     if manifest_path.exists() and not overwrite:
         raise BundleError("manifest.json already exists; pass overwrite to replace it.", "conflict")
-    files = _refresh_sizes(plan.files)
+    files = plan.files
     manifest = mf.with_checksums(plan.manifest, _checksums(plan, files, os.cpu_count() or 2))
     created: list[str] = []
     skipped: list[str] = []

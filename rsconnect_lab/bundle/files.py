@@ -37,14 +37,14 @@ class BundleError(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per bundled file: keep it small
 class FileEntry:
     path: str  # POSIX path relative to the bundle root
     size: int
-    source: Path | None = None  # None for members written from memory
+    source: str | None = None  # file on disk (a str: Path objects cost memory per file)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Excluded:
     path: str  # relative; folders end with "/"
     reason: str
@@ -193,9 +193,25 @@ class Selector:
             self._exclude(rel, "not a regular file", explicit)
             return
         self._seen.add(rel)
-        self.selection.files.append(FileEntry(rel, st.st_size, full))
+        self.selection.files.append(FileEntry(rel, st.st_size, str(full)))
         if explicit:  # a named extra wins over a pattern that excluded it during a walk
             self.selection.excluded = [e for e in self.selection.excluded if e.path != rel]
+
+    def _add_walked(self, entry: os.DirEntry[str], rel: str) -> None:
+        """A file met while walking (not a symlink): its real path is under base already, and
+        scandir's entry answers without extra system calls but one stat."""
+        if rel in self._seen:
+            return
+        if not entry.is_file(follow_symlinks=False):
+            self.selection.excluded.append(Excluded(rel, "not a regular file"))
+            return
+        try:
+            size = entry.stat(follow_symlinks=False).st_size
+        except OSError as exc:
+            self.selection.excluded.append(Excluded(rel, f"unreadable ({exc.strerror})"))
+            return
+        self._seen.add(rel)
+        self.selection.files.append(FileEntry(rel, size, entry.path))
 
     def _exclude(self, rel: str, reason: str, explicit: bool) -> None:
         if explicit:
@@ -244,8 +260,10 @@ class Selector:
                 reason = self._file_reason(child, at_top=rel == "")
                 if reason:
                     self.selection.excluded.append(Excluded(child, reason))
+                elif entry.is_symlink():
+                    self.add_file(child)  # resolves it and checks it stays inside the root
                 else:
-                    self.add_file(child)
+                    self._add_walked(entry, child)
             stack.extend(reversed(subdirs))
 
     def _dir_reason(self, entry: os.DirEntry[str], rel: str, top_of_venv: bool) -> str | None:

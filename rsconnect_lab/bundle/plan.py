@@ -142,7 +142,7 @@ def _plan_static(spec: BundleSpec, path: Path, selector: Selector) -> Plan:
     manifest = mf.static_manifest(html_name)
     if extras:  # beyond rsconnect-python: with extra files, list every file
         manifest["metadata"]["entrypoint"] = html_name
-    html = FileEntry(html_name, 0, Path(spec.html_path) if spec.html_path else None)
+    html = FileEntry(html_name, 0, os.fspath(spec.html_path) if spec.html_path else None)
     return Plan(
         "static",
         selector.base,

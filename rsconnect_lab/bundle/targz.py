@@ -23,7 +23,6 @@ from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from .files import BundleError
@@ -40,12 +39,12 @@ DEFAULT_LEVEL = 5
 
 @dataclass(frozen=True)
 class Member:
-    """One tar member: from ``source`` on disk (its mode and mtime kept) or from ``data``."""
+    """One tar member: from ``source`` on disk (its mode and mtime kept; its size as of
+    opening, so a file that grows meanwhile stays consistent) or from ``data``."""
 
     name: str
-    source: Path | None = None
+    source: str | None = None
     data: bytes | None = None
-    size: int = 0
 
 
 @cache
@@ -238,9 +237,10 @@ def write_targz(
                 assert member.source is not None
                 digest = hashlib.md5(usedforsecurity=False) if digests is not None else None
                 with open(member.source, "rb", buffering=0) as f:
-                    sink.write(_header(member, os.fstat(f.fileno()), member.size))
-                    sink.copy_file(f, member.size, member.name, digest)
-                sink.write(bytes(_padding(member.size)))
+                    st = os.fstat(f.fileno())
+                    sink.write(_header(member, st, st.st_size))
+                    sink.copy_file(f, st.st_size, member.name, digest)
+                sink.write(bytes(_padding(st.st_size)))
                 if digests is not None and digest is not None:
                     digests[member.name] = digest.hexdigest()
             sink.write(bytes(2 * BLOCK))  # end-of-archive marker

@@ -48,7 +48,7 @@ def _tree(root: Path) -> list[Member]:
     os.chmod(root / "text.txt", 0o755)
     names = ["random.bin", "text.txt", "empty", "sub/ünïcode name.txt", long_name]
     members = [Member("manifest.json", data=b'{"version": 1}')]
-    members += [Member(n, source=root / n, size=(root / n).stat().st_size) for n in names]
+    members += [Member(n, source=str(root / n)) for n in names]
     return members
 
 
@@ -64,7 +64,7 @@ def test_round_trip_tarfile_and_gnu_tar(tmp_path: Path) -> None:
         assert tar.getnames() == [m.name for m in members]
         for m in members[1:]:
             assert m.source is not None
-            assert tar.extractfile(m.name).read() == m.source.read_bytes()  # type: ignore[union-attr]
+            assert tar.extractfile(m.name).read() == Path(m.source).read_bytes()  # type: ignore[union-attr]
         assert tar.getmember("text.txt").mode == 0o755
         assert tar.extractfile("manifest.json").read() == b'{"version": 1}'  # type: ignore[union-attr]
     dest = tmp_path / "gnu"
@@ -72,7 +72,7 @@ def test_round_trip_tarfile_and_gnu_tar(tmp_path: Path) -> None:
     subprocess.run(["tar", "xzf", str(out), "-C", str(dest)], check=True)
     for m in members[1:]:
         assert m.source is not None
-        assert (dest / m.name).read_bytes() == m.source.read_bytes()
+        assert (dest / m.name).read_bytes() == Path(m.source).read_bytes()
     listing = subprocess.run(["tar", "tzf", str(out)], check=True, capture_output=True, text=True)
     assert listing.stdout.splitlines()[0] == "manifest.json"
     assert len(gzip.decompress(data)) % tarfile.RECORDSIZE == 0
@@ -87,21 +87,40 @@ def test_incompressible_chunks_are_stored() -> None:
     assert len(gzip_member(text, 6)) < len(text) // 50
 
 
-def test_file_that_shrinks_is_an_error(tmp_path: Path) -> None:
+def _fstat_off_by(monkeypatch: pytest.MonkeyPatch, delta: int) -> None:
+    """Make the size seen at opening differ from what can be read, as when a file changes."""
+    real = os.fstat
+
+    def fstat(fd: int) -> os.stat_result:
+        st = real(fd)
+        fields = list(st)
+        fields[6] = st.st_size + delta  # st_size
+        return os.stat_result(fields)
+
+    monkeypatch.setattr("rsconnect_lab.bundle.targz.os.fstat", fstat)
+
+
+def test_file_that_shrinks_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     f = tmp_path / "f"
     f.write_bytes(b"x" * 10)
+    _fstat_off_by(monkeypatch, +90)
     with pytest.raises(BundleError, match="shrank"):
-        write_targz(io.BytesIO(), [Member("f", source=f, size=100)])
+        write_targz(io.BytesIO(), [Member("f", source=str(f))])
 
 
-def test_file_that_grows_keeps_the_listed_size(tmp_path: Path) -> None:
+def test_file_that_grows_keeps_its_size_at_opening(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     f = tmp_path / "f"
     f.write_bytes(b"x" * 1000)
+    _fstat_off_by(monkeypatch, -990)
     buf = io.BytesIO()
-    write_targz(buf, [Member("f", source=f, size=10)])
+    digests: dict[str, str] = {}
+    write_targz(buf, [Member("f", source=str(f))], digests=digests)
     buf.seek(0)
     with tarfile.open(fileobj=buf, mode="r:gz") as tar:
         assert tar.extractfile("f").read() == b"x" * 10  # type: ignore[union-attr]
+    assert digests["f"] == hashlib.md5(b"x" * 10).hexdigest()  # the manifest matches the member
 
 
 @pytest.mark.parametrize("size", [0, 1, 65535, 65536, 200_000])
@@ -120,7 +139,7 @@ def test_head_is_rewritten_in_place(tmp_path: Path) -> None:
     with open(out, "w+b") as fh:
         write_targz(
             fh,
-            [Member("data.txt", source=f, size=f.stat().st_size)],
+            [Member("data.txt", source=str(f))],
             head=Member("manifest.json", data=b"0" * 40),
             digests=(digests := {}),
         )
