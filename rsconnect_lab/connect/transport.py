@@ -424,12 +424,24 @@ class Transport:
             message = (
                 f"{server} closed the connection before answering ({method} {target.path}).{hint}"
             )
+        elif isinstance(exc, aiohttp.ClientPayloadError) and "redirect" in detail.lower():
+            # A 307/308 asks for the streamed upload again, from the start; it is gone by then.
+            cls = errors.InvalidField
+            message = (
+                f"{server} redirects {method} {target.path} elsewhere, and a streamed upload "
+                "cannot be sent twice. Use the address the server redirects to as the server URL "
+                "(often https:// instead of http://)."
+            )
         elif isinstance(exc, aiohttp.ClientPayloadError):
             message = f"The answer from {server} was cut off ({detail}). Try again."
         else:
             message = f"Cannot talk to {server} ({type(exc).__name__}: {detail})."
         # A response error's repr carries the request headers, the key among them: drop it.
         chained = None if isinstance(exc, aiohttp.ClientResponseError) else exc
+        if cls is errors.InvalidField:
+            raise errors.InvalidField(
+                self.redact(message), server_url=server, field="url"
+            ) from chained
         raise cls(self.redact(message), server_url=server) from chained
 
     def _raise_method_redirect(self, method: str, response: aiohttp.ClientResponse) -> NoReturn:

@@ -315,3 +315,28 @@ async def test_task_lines_once_even_when_first_is_ignored(
     polls = [s for s in lb.seen if s.path.endswith(f"/v1/tasks/{task_id}")]
     assert len(polls) > 3
     assert lines == (await client.tasks.get(task_id, first=0)).output
+
+
+@pytest.mark.asyncio
+async def test_upload_redirected_with_307_asks_for_the_new_address(
+    other_server: Callable[[web.Application], Any],
+    emu: Any,
+    make_client: MakeClient,
+    tmp_path: Path,
+) -> None:
+    async def moved(request: web.Request) -> web.Response:
+        raise web.HTTPTemporaryRedirect(emu.url + request.path_qs)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", moved)
+    url = await other_server(app)
+    content = await make_client(emu.url, emu.api_key).content.create(unique("r307"))
+    client = make_client(url, emu.api_key)
+    archive = write_bundle(
+        tmp_path / "b.tar.gz",
+        {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}},
+        {"index.html": b"<p>hi</p>"},
+    )
+    with pytest.raises(errors.InvalidField) as info:
+        await client.bundles.upload(content.guid, archive)
+    assert info.value.field == "url" and "redirects POST" in info.value.message
