@@ -30,6 +30,11 @@ def serve_parser() -> argparse.ArgumentParser:
     p.add_argument("--build-venvs", action="store_true", help="one virtualenv per requirements set")
     p.add_argument("--python", help="interpreter for content (default: the emulator's)")
     p.add_argument(
+        "--require-login",
+        action="store_true",
+        help="apply access rules to content URLs (default: anyone may view content)",
+    )
+    p.add_argument(
         "--fault",
         action="append",
         default=[],
@@ -84,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         build_venvs=args.build_venvs,
         python=args.python,
         faults=faults,
+        open_content=not args.require_login,
     )
     emu.start()
     print(f"Connect emulator on {emu.url}", flush=True)

@@ -51,13 +51,20 @@ async def dashboard(request: web.Request) -> web.Response:
     rows = await state.store.fetchall("SELECT * FROM content ORDER BY id DESC")
     items = "".join(
         f'<li id="{c["guid"]}"><a href="/content/{c["guid"]}/">'
-        f"{html.escape(c['title'] or c['name'])}</a> <small>{html.escape(c['app_mode'])}</small></li>"
+        f"{html.escape(c['title'] or c['name'])}</a> <small>{html.escape(c['app_mode'])},"
+        f" deployed {html.escape(c['last_deployed_time'])}</small></li>"
         for c in rows
     )
     who = optional_user(request)
     hello = f"<p>Signed in as {html.escape(who['username'])}</p>" if who else ""
+    # Dashboard links look like /connect/#/apps/{guid}[/draft/N|/logs]: mark that item.
+    script = (
+        "<script>const g=(location.hash.match(/^#\\/apps\\/([0-9a-f-]{36})/)||[])[1];"
+        "const e=g&&document.getElementById(g);if(e){e.style.fontWeight='bold';"
+        "e.scrollIntoView();}</script>"
+    )
     return web.Response(
         text=f"<!doctype html><title>Posit Connect (emulator)</title><h1>Content</h1>{hello}"
-        f"<ul>{items}</ul>",
+        f"<ul>{items}</ul>{script}",
         content_type="text/html",
     )

@@ -45,12 +45,17 @@ class Emulator:
         build_venvs: bool = False,
         python: str | None = None,
         faults: list[Fault] | None = None,
+        open_content: bool = True,
     ) -> None:
         root = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="connect-emulator-"))
         self.layout = Layout(root)
         self.layout.make_dirs()
         self.settings = Settings(
-            data_dir=root, version=version, build_venvs=build_venvs, python=python or ""
+            data_dir=root,
+            version=version,
+            build_venvs=build_venvs,
+            python=python or "",
+            open_content=open_content,
         )
         self.host, self.port = host, port
         self.certfile, self.keyfile = certfile, keyfile

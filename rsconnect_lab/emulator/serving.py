@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp import web
 
 from . import deploy, proxy
-from .access import load_content, root_url
+from .access import load_content, role_on, root_url
 from .auth import now, optional_user
 from .errors import ApiError
 from .modes import APP_MODES, RENDERED_MODES
@@ -72,6 +72,12 @@ async def serve(request: web.Request, content: Row, tail: str, base: str) -> web
     state = get_state(request)
     guid = content["guid"]
     user = optional_user(request)
+    if not state.settings.open_content:
+        role = await role_on(state.store, user, content)
+        if role == "none" and (user is None or user["user_role"] != "administrator"):
+            if user is None:
+                return _page(401, "Log in (send an API key) to see this content.")
+            return _page(403, "You do not have access to this content.")
     preview = PREVIEW_RE.match(tail)
     if preview:
         bundle = await state.store.fetchone(

@@ -24,6 +24,8 @@ class Settings:
     build_venvs: bool = False  # True: one virtualenv per requirements set, as Connect does
     python: str = ""  # interpreter for notebooks and apps; "" means the emulator's own
     app_start_timeout: float = 90.0
+    # No login page here: by default anyone may view content. False: Connect's access rules.
+    open_content: bool = True
 
 
 @dataclass

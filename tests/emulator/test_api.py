@@ -230,3 +230,11 @@ def test_bundle_with_links_or_escapes_is_contained(admin: Api) -> None:
             tar.addfile(info, io.BytesIO(data))
     task = admin.deploy(g, buf.getvalue())
     assert task["code"] != 0  # refused, nothing written outside the bundle directory
+
+
+def test_dashboard_page_lists_content(admin: Api, emu: Emulator) -> None:
+    c = admin.create(title="On the dashboard")
+    page = Api(emu.url, None).page("/connect/")
+    assert page.status_code == 200 and "On the dashboard" in page.text
+    assert f'id="{c["guid"]}"' in page.text
+    assert Api(emu.url, None).page("/").url.endswith("/connect/")

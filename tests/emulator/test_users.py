@@ -132,3 +132,25 @@ def test_add_user_command(tmp_path: Path) -> None:
         emu.stop()
     dup = subprocess.run([*run, "robin", "--data", str(data)], capture_output=True, text=True)
     assert dup.returncode != 0
+
+
+def test_require_login_applies_access_rules_to_content_urls(tmp_path: Path) -> None:
+    emu = Emulator(data_dir=tmp_path / "strict", open_content=False)
+    emu.start()
+    try:
+        _, okey = emu.add_user("owner", role="publisher")
+        _, vkey = emu.add_user("visitor", role="viewer")
+        owner, visitor, anonymous = (Api(emu.url, k) for k in (okey, vkey, None))
+        c = owner.create()
+        owner.deploy(c["guid"], make_bundle(STATIC, {"index.html": "members only"}))
+        url = f"/content/{c['guid']}/"
+        assert owner.page(url).text == "members only"
+        assert Api(emu.url, emu.api_key).page(url).status_code == 200  # administrators
+        assert anonymous.page(url).status_code == 401
+        assert visitor.page(url).status_code == 403
+        owner("PATCH", f"v1/content/{c['guid']}", json={"access_type": "logged_in"})
+        assert visitor.page(url).status_code == 200 and anonymous.page(url).status_code == 401
+        owner("PATCH", f"v1/content/{c['guid']}", json={"access_type": "all"})
+        assert anonymous.page(url).text == "members only"
+    finally:
+        emu.stop()
