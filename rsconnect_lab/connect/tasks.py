@@ -92,10 +92,14 @@ class TasksResource:
         )
         return await follower.run()
 
+    async def logs_url(self, follower: TaskFollower) -> str | None:
+        """Where to read more: the URL given to follow(), else the content's logs page."""
+        if follower.logs_url is None and follower.content_guid:
+            follower.logs_url = await self._logs_url_for(follower.content_guid)
+        return follower.logs_url
+
     async def _failure(self, follower: TaskFollower, task: Task) -> errors.TaskFailed:
-        logs_url = follower.logs_url
-        if logs_url is None and follower.content_guid:
-            logs_url = await self._logs_url_for(follower.content_guid)
+        logs_url = await self.logs_url(follower)
         lines = list(follower.last_lines)
         message = f"The task {task.id} on {self._t.display_url} failed"
         message += f" (exit code {task.code})" if task.code else ""
@@ -226,9 +230,8 @@ class TaskFollower:
 
     async def _timeout(self) -> errors.TaskTimeout:
         t = self._resource._t
-        where = (
-            f" Its progress is in the content's logs at {self.logs_url}." if self.logs_url else ""
-        )
+        logs_url = await self._resource.logs_url(self)
+        where = f" Its progress is in the content's logs at {logs_url}." if logs_url else ""
         return errors.TaskTimeout(
             f"The task {self.task_id} on {t.display_url} did not finish within "
             f"{self.timeout:g} s; it goes on running on the server.{where} Set "
@@ -236,5 +239,5 @@ class TaskFollower:
             server_url=t.display_url,
             task_id=self.task_id,
             last_lines=list(self.last_lines),
-            logs_url=self.logs_url,
+            logs_url=logs_url,
         )

@@ -77,6 +77,8 @@ async def test_timeout_stops_following(emu: Any, connect: ConnectClient, bundle_
             pass
     assert "did not finish within 0.2 s" in info.value.message
     assert "CONNECT_TASK_TIMEOUT" in info.value.message
+    assert info.value.logs_url == f"{content.dashboard_url}/logs"
+    assert info.value.logs_url in info.value.message
     assert isinstance(info.value, errors.TaskFailed)
 
 
