@@ -1,5 +1,5 @@
 import { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
+import { HTMLSelect, ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 import { useEffect, useRef, useState } from 'react';
 
@@ -363,7 +363,7 @@ function PublishForm(props: {
   const [envVars, setEnvVars] = useState<{ name: string; value: string }[]>([]);
   const [error, setError] = useState<Error | null>(null);
   const [submitting, setSubmitting] = useState(false);
-  const firstField = useRef<HTMLSelectElement>(null);
+  const firstField = useRef<HTMLSelectElement | null>(null);
 
   // "Redeploy" on a target fills the form with it.
   useEffect(() => {
@@ -472,9 +472,10 @@ function PublishForm(props: {
     >
       <label className="jp-RSConnect-field">
         <span>{trans.__('Server')}</span>
-        <select
-          ref={firstField}
-          className="jp-mod-styled"
+        <HTMLSelect
+          elementRef={node => {
+            firstField.current = node;
+          }}
           name="server"
           value={effectiveServer}
           onChange={event => {
@@ -487,12 +488,11 @@ function PublishForm(props: {
               {s.name}
             </option>
           ))}
-        </select>
+        </HTMLSelect>
       </label>
       <label className="jp-RSConnect-field">
         <span>{trans.__('Target')}</span>
-        <select
-          className="jp-mod-styled"
+        <HTMLSelect
           name="target"
           value={effectiveTarget}
           onChange={event => {
@@ -507,7 +507,7 @@ function PublishForm(props: {
               {trans.__('Update: %1', targetLabel(d, trans))}
             </option>
           ))}
-        </select>
+        </HTMLSelect>
       </label>
       <label className="jp-RSConnect-field">
         <span>{trans.__('Title')}</span>
@@ -525,8 +525,7 @@ function PublishForm(props: {
       {kind === 'notebook' ? (
         <label className="jp-RSConnect-field">
           <span>{trans.__('Publish as')}</span>
-          <select
-            className="jp-mod-styled"
+          <HTMLSelect
             name="mode"
             value={effectiveMode}
             onChange={event => setMode(event.target.value as PublishMode)}
@@ -536,14 +535,13 @@ function PublishForm(props: {
               {trans.__('Notebook with source (rendered on Connect)')}
             </option>
             <option value="voila">{trans.__('Voilà dashboard')}</option>
-          </select>
+          </HTMLSelect>
         </label>
       ) : (
         <>
           <label className="jp-RSConnect-field">
             <span>{trans.__('App type')}</span>
-            <select
-              className="jp-mod-styled"
+            <HTMLSelect
               name="app_mode"
               value={appMode}
               onChange={event => setAppMode(event.target.value)}
@@ -553,7 +551,7 @@ function PublishForm(props: {
                   {label}
                 </option>
               ))}
-            </select>
+            </HTMLSelect>
           </label>
           <label className="jp-RSConnect-field">
             <span>{trans.__('Entrypoint')}</span>

@@ -199,7 +199,7 @@ test.describe('Publishing workflow', () => {
   test('a Dash app is published from the right-click menu on app.py', async ({
     page,
     tmpPath
-  }) => {
+  }, testInfo) => {
     const token = uniqueToken('d');
     await page.contents.uploadContent(
       [
@@ -218,6 +218,7 @@ test.describe('Publishing workflow', () => {
     await form.locator('select[name="server"]').selectOption('local');
     await form.locator('select[name="app_mode"]').selectOption('python-dash');
     await form.locator('input[name="title"]').fill(`Dash ${token}`);
+    await screenshotPanel(page, testInfo, 'panel-dash-app-form');
     await form.locator('button[type="submit"]').click();
     const toast = successToast(page, 'app.py', 'local');
     await expect(toast).toBeVisible({ timeout: PUBLISH_TIMEOUT });
