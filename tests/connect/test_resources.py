@@ -57,6 +57,9 @@ async def test_vanity_urls(connect: ConnectClient) -> None:
     vanity = await connect.vanity.set(first.guid, path.strip("/"))
     assert vanity.path == path
     assert (await connect.vanity.get(first.guid)) == vanity
+    listed = await connect.content.get(first.guid, include="owner,vanity_url")
+    assert listed.vanity_url and listed.vanity_url.endswith(path)
+    assert listed.raw["owner"]["username"]  # nested includes stay reachable through raw
     assert path in {item.path for item in await connect.vanity.list()}
     with pytest.raises(errors.NameConflict) as info:
         await connect.vanity.set(second.guid, path)
