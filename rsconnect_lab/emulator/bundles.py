@@ -62,6 +62,20 @@ async def _part_chunks(part: BodyPartReader) -> Any:
         yield chunk
 
 
+SOURCE_FIELDS = ("source", "source_repo", "source_branch", "source_commit")
+
+
+def _source_metadata(text: str) -> dict[str, Any]:
+    """The multipart `metadata` part: where the bundle came from (git); code 121 if malformed."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise ApiError(121, "The bundle metadata is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise ApiError(121, "The bundle metadata must be a JSON object.")
+    return {k: data[k] for k in SOURCE_FIELDS if isinstance(data.get(k), str)}
+
+
 def read_manifest(path: Path) -> dict[str, Any]:
     """The bundle's manifest.json; code 135 when not a tar.gz, 38 when the manifest is bad."""
     try:
@@ -97,10 +111,8 @@ def bundle_json(b: Row, active_id: int | None) -> dict[str, Any]:
         "active": b["id"] == active_id,
         "size": b["size"],
         "metadata": {
-            "source": None,
-            "source_repo": None,
-            "source_branch": None,
-            "source_commit": None,
+            **dict.fromkeys(SOURCE_FIELDS),
+            **json.loads(b["source"] or "{}"),
             "archive_md5": b["md5"],
             "archive_sha1": b["sha1"],
         },
@@ -114,6 +126,7 @@ async def upload_bundle(request: web.Request) -> web.Response:
     if declared == 0:
         raise ApiError(125)
     multipart = request.content_type == "multipart/form-data"
+    source: dict[str, Any] = {}
     tmp = state.layout.uploads / f"{uuid.uuid4().hex}.part"
     sink = await asyncio.to_thread(_Sink, tmp)
     try:
@@ -122,8 +135,12 @@ async def upload_bundle(request: web.Request) -> web.Response:
                 # Connect >= 2025.12: part `archive` is the tarball, `metadata` is JSON.
                 reader = await request.multipart()
                 async for part in reader:
-                    if isinstance(part, BodyPartReader) and part.name == "archive":
+                    if not isinstance(part, BodyPartReader):
+                        continue
+                    if part.name == "archive":
                         await _stream_to(sink, _part_chunks(part))
+                    elif part.name == "metadata":
+                        source = _source_metadata(await part.text())
             else:
                 await _stream_to(sink, request.content.iter_any())
         except (ConnectionResetError, HttpProcessingError) as exc:
@@ -142,7 +159,7 @@ async def upload_bundle(request: web.Request) -> web.Response:
         python = manifest.get("python") if isinstance(manifest.get("python"), dict) else {}
         bundle_id = await state.store.execute(
             "INSERT INTO bundles (content_guid, created_time, size, md5, sha1, py_version,"
-            " app_mode, manifest) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " app_mode, manifest, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             content["guid"],
             now(),
             sink.size,
@@ -151,6 +168,7 @@ async def upload_bundle(request: web.Request) -> web.Response:
             (python or {}).get("version"),
             manifest["metadata"]["appmode"],
             json.dumps(manifest),
+            json.dumps(source),
         )
         await asyncio.to_thread(tmp.replace, state.layout.archive(bundle_id))
     finally:

@@ -35,7 +35,8 @@ CREATE TABLE IF NOT EXISTS content (
 CREATE TABLE IF NOT EXISTS bundles (
     id INTEGER PRIMARY KEY AUTOINCREMENT, content_guid TEXT NOT NULL, created_time TEXT NOT NULL,
     size INTEGER NOT NULL, md5 TEXT NOT NULL, sha1 TEXT NOT NULL, py_version TEXT,
-    app_mode TEXT NOT NULL, manifest TEXT NOT NULL, built INTEGER NOT NULL DEFAULT 0);
+    app_mode TEXT NOT NULL, manifest TEXT NOT NULL, built INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT '{}');
 CREATE TABLE IF NOT EXISTS tasks (
     id TEXT PRIMARY KEY, content_guid TEXT, kind TEXT NOT NULL, user_guid TEXT,
     output TEXT NOT NULL DEFAULT '[]', finished INTEGER NOT NULL DEFAULT 0,
@@ -54,6 +55,8 @@ CREATE TABLE IF NOT EXISTS visits (
     bundle_id INTEGER, time TEXT NOT NULL, path TEXT NOT NULL);
 """
 
+MIGRATIONS = [("bundles", "source", "TEXT NOT NULL DEFAULT '{}'")]
+
 
 class Store:
     """Thread-safe access to one SQLite file; async callers go through a single worker thread."""
@@ -65,8 +68,16 @@ class Store:
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(SCHEMA)
+        self._migrate()
         self._lock = threading.Lock()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emulator-sqlite")
+
+    def _migrate(self) -> None:
+        """Columns added after a data directory was first created."""
+        for table, column, decl in MIGRATIONS:
+            have = {r[1] for r in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in have:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
 
     # -- synchronous API (CLI, Emulator.add_user before start, worker thread) --
 

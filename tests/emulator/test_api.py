@@ -107,6 +107,7 @@ def test_multipart_upload(admin: Api) -> None:
     }
     r = admin.post(f"v1/content/{g}/bundles", files=files)
     assert r.status_code == 200, r.text
+    assert r.json()["metadata"]["source"] == "git" and r.json()["size"] == len(data)
     assert admin.get(f"v1/content/{g}/bundles/{r.json()['id']}/download").content == data
 
 

@@ -153,9 +153,10 @@ def test_posit_sdk(emu: Emulator, admin: Api, tmp_path: Path) -> None:
     assert created["guid"] not in [c["guid"] for c in client.content.find()]
 
 
-def test_rsconnect_against_older_server_without_drafts(tmp_path: Path) -> None:
-    """Before 2025.06 rsconnect-python deploys once and verifies the live URL (no drafts)."""
-    emu = Emulator(data_dir=tmp_path / "old", version="2024.01.0")
+@pytest.mark.parametrize("version", ["2024.01.0", "2026.01.0"])
+def test_rsconnect_against_other_server_versions(tmp_path: Path, version: str) -> None:
+    """Before 2025.06: one deploy, no draft. From 2025.12: multipart upload with metadata."""
+    emu = Emulator(data_dir=tmp_path / "old", version=version)
     emu.start()
     try:
         env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "x")}
@@ -168,7 +169,7 @@ def test_rsconnect_against_older_server_without_drafts(tmp_path: Path) -> None:
             timeout=300,
         )
         assert out.returncode == 0, out.stdout + out.stderr
-        assert "Draft content URL" not in out.stdout + out.stderr
+        assert ("Draft content URL" in out.stdout + out.stderr) == (version >= "2025.06")
         guid = content_guid(out.stdout + out.stderr)
         assert "circle 314" in Api(emu.url, emu.api_key).page(f"/content/{guid}/").text
     finally:

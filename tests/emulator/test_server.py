@@ -198,3 +198,23 @@ def test_parse_fault_forms() -> None:
     )
     with pytest.raises(ValueError):
         parse_fault("/x;bogus=1")
+
+
+def test_store_migrates_an_older_data_directory(tmp_path: Path) -> None:
+    import sqlite3
+
+    from rsconnect_lab.emulator.store import Store
+
+    db = tmp_path / "connect.db"
+    with sqlite3.connect(db) as conn:  # the bundles table as the first cut created it
+        conn.execute(
+            "CREATE TABLE bundles (id INTEGER PRIMARY KEY AUTOINCREMENT, content_guid TEXT,"
+            " created_time TEXT, size INTEGER, md5 TEXT, sha1 TEXT, py_version TEXT,"
+            " app_mode TEXT, manifest TEXT, built INTEGER NOT NULL DEFAULT 0)"
+        )
+    store = Store(db)
+    try:
+        cols = [r["name"] for r in store.fetchall_sync("PRAGMA table_info(bundles)")]
+        assert "source" in cols
+    finally:
+        store.close()
