@@ -25,6 +25,8 @@ def _gather(
 ) -> tuple[str, Filtered, str | None, list[str], list[str]]:
     """The blocking part (reading files), run in a thread."""
     path = path.absolute()
+    if not path.exists():
+        raise FileNotFoundError(f"{path} does not exist")
     directory = _project_dir(path)
     installed = {d.key: d.version for d in probe.distributions}
     warnings: list[str] = []
@@ -81,6 +83,8 @@ async def detect_environment(
         source, filtered, requires, warnings, missing = await asyncio.to_thread(
             _gather, path, probe, requirements_file, force_generate
         )
+    except FileNotFoundError as exc:
+        raise EnvironmentDetectionError(str(exc)) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise EnvironmentDetectionError(f"cannot read {requirements_file}: {exc}") from exc
     if source == "requirements.txt":

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rsconnect_lab.environment import detect_environment, run_probe
+from rsconnect_lab.environment import EnvironmentDetectionError, detect_environment, run_probe
 
 SERVER_PYTHON = sys.executable
 
@@ -163,3 +163,12 @@ async def test_app_folder_imports(tmp_path: Path, kernel_python: str) -> None:
     assert [w for w in env.warnings if "imported" in w] == [
         "'fakemod' is imported but its package (fake-pkg) is not listed."
     ]
+
+
+@pytest.mark.asyncio
+async def test_missing_path_and_unusable_python(tmp_path: Path) -> None:
+    with pytest.raises(EnvironmentDetectionError, match="does not exist"):
+        await detect_environment(tmp_path / "nope.ipynb", python=SERVER_PYTHON)
+    nb = _notebook(tmp_path / "nb.ipynb", "1")
+    with pytest.raises(EnvironmentDetectionError, match="cannot run"):
+        await detect_environment(nb, python=str(tmp_path / "no-python"))
