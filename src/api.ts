@@ -117,6 +117,27 @@ export interface IJob {
   [key: string]: unknown;
 }
 
+/** What `POST environment` inspects: the file and the choices of the form. */
+export interface IEnvironmentRequest {
+  path: string;
+  mode?: PublishMode;
+  app_mode?: string;
+  extra_files?: string[];
+  entrypoint?: string;
+  /** With a server, its available Python versions are checked too. */
+  server?: string;
+}
+
+/** The files a publish would upload, and those it leaves out. */
+export interface IBundlePreview {
+  files: { path: string; size: number | null }[];
+  excluded: { path: string; reason: string }[];
+  /** Bytes before compression. */
+  total: number;
+  entrypoint?: string | null;
+  warnings?: string[];
+}
+
 /** The environment a notebook will be published with (`POST environment`). */
 export interface IEnvironment {
   python?: string;
@@ -125,6 +146,7 @@ export interface IEnvironment {
   source?: string;
   packages?: string[];
   warnings?: string[];
+  bundle?: IBundlePreview;
   [key: string]: unknown;
 }
 
@@ -153,8 +175,10 @@ export interface IContentItem {
   [key: string]: unknown;
 }
 
-/** The answer of `POST manifest`: the files written. */
+/** The answer of `POST manifest`: the files written and those left alone. */
 export interface IManifestResult {
+  created?: string[];
+  skipped?: string[];
   written?: string[] | { created?: string[]; skipped?: string[] };
   [key: string]: unknown;
 }
@@ -280,9 +304,11 @@ export async function listContent(server: string): Promise<IContentItem[]> {
   return data.content ?? [];
 }
 
-/** `POST environment`: what a file would be published with. */
-export async function inspectEnvironment(path: string): Promise<IEnvironment> {
-  return requestAPI<IEnvironment>('environment', post({ path }));
+/** `POST environment`: what a file would be published with, and the bundle's files. */
+export async function inspectEnvironment(
+  request: IEnvironmentRequest
+): Promise<IEnvironment> {
+  return requestAPI<IEnvironment>('environment', post(request));
 }
 
 /**

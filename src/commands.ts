@@ -74,6 +74,9 @@ export function resolvePath(
 
 /** The files a manifest request wrote, whatever the shape of the answer. */
 function writtenFiles(result: IManifestResult): string[] {
+  if (Array.isArray(result?.created)) {
+    return result.created.map(String);
+  }
   const written = result?.written;
   if (Array.isArray(written)) {
     return written.map(String);

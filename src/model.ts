@@ -12,6 +12,7 @@ import {
   IAddServerRequest,
   IDeployment,
   IEnvironment,
+  IEnvironmentRequest,
   IJob,
   IPublishRequest,
   IServer,
@@ -265,7 +266,13 @@ export class ConnectModel implements IDisposable {
     return this._environmentChanged;
   }
 
-  async refreshEnvironment(): Promise<IEnvironment | null> {
+  /**
+   * Inspect the environment and bundle of the current file, for the choices
+   * of the form (mode, app type, extra files, server).
+   */
+  async refreshEnvironment(
+    choices: Omit<IEnvironmentRequest, 'path'> = {}
+  ): Promise<IEnvironment | null> {
     const path = this._currentPath;
     if (!path) {
       return null;
@@ -274,7 +281,7 @@ export class ConnectModel implements IDisposable {
     this._environmentChanged.emit(this._environment);
     let next: ILoadable<IEnvironment | null>;
     try {
-      const value = await api.inspectEnvironment(path);
+      const value = await api.inspectEnvironment({ ...choices, path });
       next = { value, loading: false, error: null };
     } catch (error) {
       next = { value: null, loading: false, error: asApiError(error) };

@@ -194,9 +194,15 @@ describe('ConnectModel', () => {
       });
       model.currentPath = 'work/report.ipynb';
       await model.refreshEnvironment();
-      expect(mocked.inspectEnvironment).toHaveBeenCalledWith(
-        'work/report.ipynb'
-      );
+      expect(mocked.inspectEnvironment).toHaveBeenCalledWith({
+        path: 'work/report.ipynb'
+      });
+      await model.refreshEnvironment({ mode: 'static', server: 'local' });
+      expect(mocked.inspectEnvironment).toHaveBeenLastCalledWith({
+        path: 'work/report.ipynb',
+        mode: 'static',
+        server: 'local'
+      });
       expect(model.environment.value?.python_version).toBe('3.11.7');
     });
 

@@ -103,6 +103,15 @@ test.describe('Publishing workflow', () => {
     const form = await openPublishForm(page, name, filePath);
     await form.locator('select[name="server"]').selectOption('local');
     await form.locator('input[name="title"]').fill(`Redeploy ${token}`);
+
+    // The preview names the environment and the files of the bundle.
+    await form.locator('.jp-RSConnect-environment summary').click();
+    await expect(form.locator('.jp-RSConnect-files')).toContainText(name, {
+      timeout: 60000
+    });
+    await expect(form.locator('.jp-RSConnect-environment')).toContainText(
+      'Python 3.'
+    );
     await form.locator('button[type="submit"]').click();
     await expect(successToast(page, name, 'local')).toBeVisible({
       timeout: PUBLISH_TIMEOUT
