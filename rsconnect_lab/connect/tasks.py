@@ -57,7 +57,7 @@ class TasksResource:
         """An async iterator over the task's output lines, each once and in order.
 
         `first` resumes after an interruption: lines before it are not fetched again (pass
-        the count of lines already shown, e.g. `follower.lines_seen` + the earlier `first`).
+        the interrupted follower's `resume_from`).
 
         When the task ends with a non-zero code the iterator first yields the remaining lines,
         then raises TaskFailed (with the last `tail` lines and the content's logs URL).
@@ -160,6 +160,11 @@ class TaskFollower:
         self._finished = False
         self._reported = False
         self._deadline: float | None = None
+
+    @property
+    def resume_from(self) -> int:
+        """The `first` that continues this log after an interruption (lines already yielded)."""
+        return self._next - len(self._pending)
 
     def __aiter__(self) -> TaskFollower:
         return self

@@ -54,8 +54,11 @@ async def test_follow_resumes_from_a_line(connect: ConnectClient, bundle_dir: Pa
     task_id = await connect.deploy(content.guid, bundle.id)
     everything = [line async for line in connect.tasks.follow(task_id)]
     assert len(everything) >= 3
+    interrupted = connect.tasks.follow(task_id)
+    shown = [await anext(interrupted), await anext(interrupted)]
+    assert interrupted.resume_from == 2
     resumed = [line async for line in connect.tasks.follow(task_id, first=2)]
-    assert resumed == everything[2:]
+    assert shown + resumed == everything
 
 
 @pytest.mark.asyncio
