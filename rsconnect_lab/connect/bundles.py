@@ -53,7 +53,10 @@ class BundlesResource:
                 sent = 0
                 if progress is not None:
                     progress(0, size)
-                while chunk := await asyncio.to_thread(handle.read, CHUNK):
+                # Never more than the announced length, even if the file grows meanwhile.
+                while sent < size and (
+                    chunk := await asyncio.to_thread(handle.read, min(CHUNK, size - sent))
+                ):
                     sent += len(chunk)
                     yield chunk
                     if progress is not None:
