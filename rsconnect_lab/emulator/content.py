@@ -188,7 +188,15 @@ async def delete_content(request: web.Request) -> web.Response:
 @routes.get("/__api__/v1/content/{guid}/jobs")
 @routes.get("/__api__/v1/content/{guid}/packages")
 @routes.get("/__api__/v1/content/{guid}/tags")
+@routes.get("/__api__/v1/content/{guid}/oauth/integrations/associations")
 async def empty_collections(request: web.Request) -> web.Response:
-    """Collections the emulator keeps no records of (jobs, packages, tags): always empty."""
+    """Collections the emulator keeps no records of (jobs, packages, tags, OAuth): empty."""
     await content_for(request, edit=False)
+    return web.json_response([])
+
+
+@routes.get("/__api__/v1/oauth/integrations")
+@routes.get("/__api__/v1/tags")
+async def empty_server_collections(request: web.Request) -> web.Response:
+    current_user(request)
     return web.json_response([])

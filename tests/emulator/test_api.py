@@ -239,3 +239,12 @@ def test_dashboard_page_lists_content(admin: Api, emu: Emulator) -> None:
     assert page.status_code == 200 and "On the dashboard" in page.text
     assert f'id="{c["guid"]}"' in page.text
     assert Api(emu.url, None).page("/").url.endswith("/connect/")
+
+
+def test_collections_the_emulator_keeps_empty(admin: Api) -> None:
+    g = admin.create()["guid"]
+    for path in (f"v1/content/{g}/jobs", f"v1/content/{g}/packages", f"v1/content/{g}/tags",
+                 f"v1/content/{g}/oauth/integrations/associations", "v1/oauth/integrations",
+                 "v1/tags"):  # fmt: skip
+        r = admin.get(path)
+        assert r.status_code == 200 and r.json() == [], path
