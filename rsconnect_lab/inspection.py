@@ -3,7 +3,6 @@ warnings, the bundle's files; and "write manifest" for git-backed publishing."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from typing import Any
 
 from .connect import ConnectClient
@@ -35,13 +34,7 @@ async def describe(
         "interpreter_source": interpreter.source if interpreter else "server",
         "kernel_name": interpreter.kernel_name if interpreter else None,
         **env.to_json(),
-        "bundle": {
-            "files": [asdict(f) for f in bundle.files],
-            "excluded": [asdict(e) for e in bundle.excluded],
-            "total": bundle.total,
-            "entrypoint": bundle.entrypoint,
-            "warnings": list(bundle.warnings),
-        },
+        "bundle": bundle.to_json(),
     }
 
 

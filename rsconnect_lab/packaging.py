@@ -53,6 +53,8 @@ def _spec(plan: PublishPlan, interpreter: Interpreter | None) -> BundleSpec:
         extra_files=list(plan.extra_files),
         entrypoint=plan.entrypoint,
         python=interpreter.executable if interpreter else None,
+        # A snapshot rendered by the server's nbconvert must still run the notebook's kernel.
+        kernel_name=interpreter.kernel_name if interpreter else None,
     )
 
 
