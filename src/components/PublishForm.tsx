@@ -323,9 +323,8 @@ function JobView(props: {
       break;
     case 'failed':
       status = trans.__(
-        'Failed while %1: %2',
-        stepLabel(job.error?.step ?? job.step, trans),
-        job.error?.message ?? trans.__('unknown error')
+        'Failed while %1.',
+        stepLabel(job.error?.step ?? job.step, trans)
       );
       break;
     case 'cancelled':
@@ -345,6 +344,13 @@ function JobView(props: {
       >
         {status}
       </div>
+      {job.state === 'failed' && (
+        <div className="jp-RSConnect-error jp-RSConnect-jobError" role="alert">
+          <div className="jp-RSConnect-errorMessage">
+            {job.error?.message ?? trans.__('unknown error')}
+          </div>
+        </div>
+      )}
       <div className="jp-RSConnect-serverActions">
         {!final && (
           <button
