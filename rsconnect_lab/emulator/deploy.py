@@ -111,6 +111,9 @@ async def _run(
         version = await asyncio.to_thread(environments.python_version, python)
         if requested:
             task.log(f"Bundle requested Python version {requested}; using Python {version}.")
+            if requested.split(".")[:2] != version.split(".")[:2]:
+                # Connect would refuse a major.minor mismatch; the emulator warns and goes on.
+                task.log(f"Warning: Python {version} does not match the requested {requested}.")
         if mode in STATIC_MODES:
             doc = primary_document(src, manifest)
             if doc is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
@@ -28,7 +29,7 @@ HOP_BY_HOP = {
 SESSION = web.AppKey("proxy_session", aiohttp.ClientSession)
 
 
-async def session_ctx(app: web.Application):  # type: ignore[no-untyped-def]
+async def session_ctx(app: web.Application) -> AsyncIterator[None]:
     # Apps gzip themselves; pass bodies through untouched.
     app[SESSION] = aiohttp.ClientSession(
         auto_decompress=False, timeout=aiohttp.ClientTimeout(total=None, sock_connect=10)

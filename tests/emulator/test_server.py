@@ -85,6 +85,7 @@ def test_cli_given_key_prints_one_line_and_faults(tmp_path: Path) -> None:
     assert proc.stdout is not None and proc.stdout.read() == ""  # nothing after the one line
 
 
+@pytest.mark.slow
 def test_restart_keeps_content_keys_and_serving(fresh: Fresh, tmp_path: Path) -> None:
     emu = fresh(data_dir=tmp_path / "keep")
     key = emu.api_key
@@ -111,6 +112,7 @@ def test_restart_keeps_content_keys_and_serving(fresh: Fresh, tmp_path: Path) ->
     assert api.get(f"v1/content/{site['guid']}").json()["title"] == "Survives restarts"
 
 
+@pytest.mark.slow
 def test_tls_with_self_signed_certificate(fresh: Fresh, tmp_path: Path) -> None:
     ca = trustme.CA()
     cert = ca.issue_cert("127.0.0.1", "localhost")
