@@ -25,13 +25,24 @@ log = logging.getLogger(__name__)
 
 def unpack(archive: Path, dest: Path) -> int:
     """Extract safely (no absolute paths, links or `..` escaping dest); returns file count."""
-    if dest.exists():
-        shutil.rmtree(dest)
-    dest.mkdir(parents=True)
+    fresh = dest.with_name(dest.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
     with tarfile.open(archive, "r:gz") as tar:
         members = tar.getmembers()
-        tar.extractall(dest, filter="data")
+        tar.extractall(fresh, filter="data")
+    swap_in(fresh, dest)
     return sum(1 for m in members if m.isfile())
+
+
+def swap_in(fresh: Path, dest: Path) -> None:
+    """Replace dest by fresh with two renames, so a rebuild never serves a half-written tree."""
+    old = dest.with_name(dest.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if dest.exists():
+        dest.rename(old)
+    fresh.rename(dest)
+    shutil.rmtree(old, ignore_errors=True)
 
 
 def primary_document(src: Path, manifest: dict[str, Any]) -> str | None:
@@ -103,7 +114,9 @@ async def _run(
             f"Error code: unsupported-app-mode. The emulator cannot run app mode {mode!r}."
         )
     env = environments.content_env(root, guid, await env_values(state, guid))
-    if not bundle["built"]:
+    if not bundle["built"] or kind == "build":  # `build` always builds again, as Connect does
+        if bundle["built"]:
+            await state.apps.stop_bundle(guid, bid)  # its files are replaced; it restarts on use
         count = await asyncio.to_thread(unpack, layout.archive(bid), src)
         task.log(f"Bundle {bid} unpacked: {count} files.")
         requested = (manifest.get("python") or {}).get("version")
@@ -129,9 +142,10 @@ async def _run(
                     f"Error code: notebook-missing. The bundle has no notebook {notebook!r}."
                 )
             task.log(f"Executing {notebook} with nbconvert...")
-            await render.render_notebook(
-                python, src, notebook, layout.output(guid, bid), manifest, env, task.log
-            )
+            out = layout.output(guid, bid)
+            fresh = out.with_name(out.name + ".new")
+            await render.render_notebook(python, src, notebook, fresh, manifest, env, task.log)
+            await asyncio.to_thread(swap_in, fresh, out)
             task.log(f"Rendered {notebook} to HTML.")
         await state.store.execute("UPDATE bundles SET built = 1 WHERE id = ?", bid)
     else:

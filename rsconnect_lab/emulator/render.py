@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import shutil
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -51,7 +52,8 @@ async def render_notebook(
     log: Callable[[str], None],
 ) -> None:
     """Write out_dir/index.html; TaskFailed with the notebook's error when execution fails."""
-    await asyncio.to_thread(out_dir.mkdir, parents=True, exist_ok=True)
+    await asyncio.to_thread(shutil.rmtree, out_dir, True)
+    await asyncio.to_thread(out_dir.mkdir, parents=True)
     proc = await asyncio.create_subprocess_exec(
         *nbconvert_args(python, notebook, out_dir, manifest),
         cwd=src,

@@ -111,3 +111,15 @@ def test_unsupported_mode_and_missing_primary_fail_the_task(admin: Api) -> None:
     empty = make_bundle({"version": 1, "metadata": {"appmode": "static"}}, {"x.txt": "x"})
     task = admin.deploy(g2, empty)
     assert task["code"] == 1 and "primary" in task["error"]
+
+
+def test_build_renders_the_notebook_again(admin: Api) -> None:
+    c = admin.create()
+    manifest = {"version": 1, "metadata": {"appmode": "jupyter-static", "entrypoint": "nb.ipynb"}}
+    nb = notebook("import time\nprint('rendered at', time.time_ns())")
+    task = admin.deploy(c["guid"], make_bundle(manifest, {"nb.ipynb": nb}))
+    first = admin.page(f"/content/{c['guid']}/").text
+    r = admin.post(f"v1/content/{c['guid']}/build", json={"bundle_id": task["bundle_id"]})
+    assert admin.wait_task(r.json()["task_id"])["code"] == 0
+    second = admin.page(f"/content/{c['guid']}/").text
+    assert "rendered at" in second and first != second
