@@ -86,10 +86,15 @@ test.describe('Publishing to Posit Connect', () => {
     await expect(form).toBeVisible();
     await expect(form.locator('input[name="url"]')).toBeFocused();
 
-    await form.locator('input[name="url"]').fill(local.url);
-    await form.locator('input[name="name"]').fill('wrong-key');
-    await form.locator('input[name="api_key"]').fill('not-a-real-api-key');
-    await form.locator('button[type="submit"]').click();
+    // Keyboard only: type, Tab to the next field, Enter submits.
+    await page.keyboard.type(local.url);
+    await page.keyboard.press('Tab');
+    await expect(form.locator('input[name="name"]')).toBeFocused();
+    await page.keyboard.type('wrong-key');
+    await page.keyboard.press('Tab');
+    await expect(form.locator('input[name="api_key"]')).toBeFocused();
+    await page.keyboard.type('not-a-real-api-key');
+    await page.keyboard.press('Enter');
 
     const error = form.locator('.jp-RSConnect-error');
     await expect(error).toBeVisible({ timeout: 30000 });
