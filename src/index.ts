@@ -13,6 +13,7 @@ import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
+import { ApiError } from './api';
 import { CommandIDs, addCommands, currentDocumentPath } from './commands';
 import { ConnectPanel } from './components/ConnectPanel';
 import { checkServerExtension } from './handshake';
@@ -107,8 +108,19 @@ const plugin: JupyterFrontEndPlugin<void> = {
     }
 
     void checkServerExtension(trans).then(result => {
-      if (result.ok) {
+      if (result.ok || result.problem === 'mismatch') {
         void model.refreshServers();
+      } else {
+        // Say it in the panel too, instead of an empty server list.
+        model.markUnavailable(
+          new ApiError(
+            trans.__(
+              'The rsconnect_lab server extension does not answer (%1).',
+              result.detail
+            ),
+            { reason: 'extension_missing' }
+          )
+        );
       }
     });
   }

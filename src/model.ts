@@ -146,6 +146,11 @@ export class ConnectModel implements IDisposable {
     return this._servers.value;
   }
 
+  /** Show that the server extension is missing, in place of the server list. */
+  markUnavailable(error: ApiError): void {
+    this._setServers({ value: [], loading: false, error });
+  }
+
   /**
    * Add a server. The server extension verifies URL and key before saving it;
    * on failure this throws the `ApiError` with its specific message, and the

@@ -49,6 +49,10 @@ export function reasonHint(
       return trans.__(
         'Wait for the running publish of this file to finish, or cancel it.'
       );
+    case 'extension_missing':
+      return trans.__(
+        'Install rsconnect_lab in the environment of the Jupyter server (pip install rsconnect_lab) and restart JupyterLab.'
+      );
     case 'network':
       return trans.__(
         'The Jupyter server did not answer: is it still running?'

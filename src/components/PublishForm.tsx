@@ -544,10 +544,14 @@ function PublishForm(props: {
     }
     setSubmitting(true);
     try {
-      await props.onPublish({
+      const job = await props.onPublish({
         request,
         existingTitle: (targetDeployment?.title as string | undefined) ?? null
       });
+      if (job) {
+        // Values of environment variables are sent once, never kept.
+        setEnvVars([]);
+      }
     } catch (err) {
       setError(err as Error);
     } finally {
@@ -810,7 +814,9 @@ export function PublishPanel(props: {
         trans={trans}
         onRedeploy={d => setRedeploy({ ...d })}
       />
-      <h3 className="jp-RSConnect-subtitle">{trans.__('Publish')}</h3>
+      <h3 className="jp-RSConnect-subtitle">
+        {trans.__('Target and options')}
+      </h3>
       <PublishForm
         key={path}
         path={path}
