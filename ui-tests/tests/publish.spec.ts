@@ -131,3 +131,39 @@ test.describe('Publishing to Posit Connect', () => {
     ).toHaveAttribute('data-path', `${tmpPath}/${name}`);
   });
 });
+
+test.describe('Version handshake', () => {
+  test('a missing server extension is named clearly, in a notification and the panel', async ({
+    page
+  }) => {
+    await page.route(/\/rsconnect-lab\/version/, route =>
+      route.fulfill({ status: 404, body: 'Not Found' })
+    );
+    await page.goto();
+    await expect(
+      page.locator('.Toastify__toast', {
+        hasText: 'server extension is not installed or not enabled'
+      })
+    ).toBeVisible();
+    await page.locator('.jp-SideBar [data-id="rsconnect-lab-panel"]').click();
+    await expect(
+      page.locator(
+        `${PANEL} .jp-RSConnect-error[data-reason="extension_missing"]`
+      )
+    ).toBeVisible();
+  });
+
+  test('a server extension of another version is named', async ({ page }) => {
+    await page.route(/\/rsconnect-lab\/version/, route =>
+      route.fulfill({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({ version: '99.0.0' })
+      })
+    );
+    await page.goto();
+    await expect(
+      page.locator('.Toastify__toast', { hasText: 'versions differ' })
+    ).toContainText('99.0.0');
+  });
+});
