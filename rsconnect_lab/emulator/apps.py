@@ -185,7 +185,9 @@ class AppManager:
         await self._stop([k for k in self._procs if k[0] == guid])
 
     async def stop_bundle(self, guid: str, bundle_id: int) -> None:
-        await self._stop([k for k, a in self._procs.items() if a.bundle_id == bundle_id])
+        await self._stop(
+            [k for k, a in self._procs.items() if k[0] == guid and a.bundle_id == bundle_id]
+        )
 
     async def stop_others(self, guid: str, keep: tuple[int, str]) -> None:
         await self._stop(
