@@ -154,9 +154,19 @@ async def _run(
     if mode in APP_MODES:
         prefix = f"/content/{guid}/" if activate else f"/content/{guid}/_bundle{bid}/"
         task.log(f"Launching {mode} application...")
-        await state.apps.start(
-            guid, bid, prefix, mode, src, manifest, python, env, task.log, layout.app_log(guid, bid)
-        )
+        async with state.apps.lock(guid, prefix):  # not raced by an on-demand start
+            await state.apps.start(
+                guid,
+                bid,
+                prefix,
+                mode,
+                src,
+                manifest,
+                python,
+                env,
+                task.log,
+                layout.app_log(guid, bid),
+            )
     if activate:
         t = now()
         await state.store.execute(
