@@ -248,3 +248,14 @@ def test_collections_the_emulator_keeps_empty(admin: Api) -> None:
                  "v1/tags"):  # fmt: skip
         r = admin.get(path)
         assert r.status_code == 200 and r.json() == [], path
+
+
+def test_legacy_task_shape_and_settings_siblings(admin: Api) -> None:
+    g = admin.create()["guid"]
+    bid = admin.upload(g, site())
+    tid = admin.post(f"v1/content/{g}/deploy", json={"bundle_id": bid}).json()["task_id"]
+    admin.wait_task(tid)
+    v0 = admin.get(f"tasks/{tid}", params={"first_status": 1}).json()
+    assert v0["finished"] and v0["code"] == 0 and v0["last_status"] == len(v0["status"]) + 1
+    assert "static" in admin.get("server_settings/applications").json()["app_modes"]
+    assert admin.get("server_settings/scheduler/python-dash").json()["max_processes"] >= 1

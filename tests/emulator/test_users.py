@@ -154,3 +154,13 @@ def test_require_login_applies_access_rules_to_content_urls(tmp_path: Path) -> N
         assert anonymous.page(url).text == "members only"
     finally:
         emu.stop()
+
+
+def test_update_user(emu: Emulator, admin: Api) -> None:
+    guid, key = emu.add_user(unique("upd"), role="viewer")
+    me = Api(emu.url, key)
+    assert me("PUT", f"v1/users/{guid}", json={"first_name": "Ada"}).json()["first_name"] == "Ada"
+    assert_error(me("PUT", f"v1/users/{guid}", json={"user_role": "administrator"}), 403, 22)
+    promoted = admin("PUT", f"v1/users/{guid}", json={"user_role": "publisher"}).json()
+    assert promoted["user_role"] == "publisher"
+    assert me.post("v1/content", json={"name": unique()}).status_code == 200
