@@ -635,9 +635,7 @@ function PublishForm(props: {
             onChange={event => setMode(event.target.value as PublishMode)}
           >
             <option value="static">{trans.__('HTML snapshot')}</option>
-            <option value="source">
-              {trans.__('Notebook with source (rendered on Connect)')}
-            </option>
+            <option value="source">{trans.__('Notebook with source')}</option>
             <option value="voila">{trans.__('Voilà dashboard')}</option>
           </HTMLSelect>
         </label>

@@ -114,7 +114,7 @@ test.describe('Publishing to Posit Connect', () => {
   test('the notebook toolbar button opens the publish form for that notebook', async ({
     page,
     tmpPath
-  }) => {
+  }, testInfo) => {
     const name = 'toolbar.ipynb';
     await uploadNotebook(page, tmpPath, name, 'toolbar');
     await page.filebrowser.open(name);
@@ -129,6 +129,9 @@ test.describe('Publishing to Posit Connect', () => {
     await expect(
       page.locator(`${PANEL} .jp-RSConnect-publish`)
     ).toHaveAttribute('data-path', `${tmpPath}/${name}`);
+    await page.screenshot({
+      path: testInfo.outputPath('notebook-and-panel.png')
+    });
   });
 });
 

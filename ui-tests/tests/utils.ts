@@ -6,6 +6,7 @@ import { expect } from '@jupyterlab/galata';
 import type { IJupyterLabPageFixture } from '@jupyterlab/galata';
 import type { Locator, Page, TestInfo } from '@playwright/test';
 import { execFileSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 
 export const PANEL = '#rsconnect-lab-panel';
@@ -63,6 +64,15 @@ export function uniqueToken(prefix = 'm'): string {
 }
 
 /**
+ * The Python that runs the Jupyter server: $PYTHON, else the repository's
+ * .venv, else `python3` on the PATH.
+ */
+function pythonExecutable(): string {
+  const venv = path.resolve(__dirname, '..', '..', '.venv', 'bin', 'python');
+  return process.env.PYTHON || (fs.existsSync(venv) ? venv : 'python3');
+}
+
+/**
  * Add a user to the embedded emulator and return its API key, with the
  * emulator's own command on the data directory of this run.
  */
@@ -73,7 +83,7 @@ export function addEmulatorUser(name: string, role = 'publisher'): string {
       'RSCONNECT_LAB_UI_DATA is not set (see playwright.config.js)'
     );
   }
-  const python = process.env.PYTHON || 'python';
+  const python = pythonExecutable();
   return execFileSync(
     python,
     [
