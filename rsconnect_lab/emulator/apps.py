@@ -91,11 +91,21 @@ def command(
     raise TaskFailed(f"Error code: unsupported-app-mode. No way to run {mode!r}.")
 
 
-def _tail_reason(path: Path) -> str:
+def _read_from(path: Path, offset: int) -> tuple[list[str], int]:
+    """Complete lines written to path since offset, and the offset after them."""
     try:
-        lines = [ln for ln in path.read_text(errors="replace").splitlines() if ln.strip()]
+        with path.open("rb") as fh:
+            fh.seek(offset)
+            data = fh.read()
     except OSError:
-        return ""
+        return [], offset
+    end = data.rfind(b"\n") + 1
+    text = data[:end].decode("utf-8", "replace")
+    return text.splitlines(), offset + end
+
+
+def _reason(lines: list[str]) -> str:
+    lines = [ln for ln in lines if ln.strip()]
     errors = [ln for ln in lines if "Error" in ln or "Exception" in ln]
     return (errors or lines or [""])[-1].strip()
 
@@ -147,6 +157,7 @@ class AppManager:
             "PORT": str(port),
         }
         log_path = log_path or src.parent / "app.log"
+        offset = log_path.stat().st_size if log_path.exists() else 0
         with log_path.open("ab") as fh:
             # Own session: stopping kills the app's whole process group, nothing else.
             # Popen only forks; the long wait for readiness below is async.
@@ -156,9 +167,18 @@ class AppManager:
             )  # fmt: skip
         app = AppProcess(guid, bundle_id, prefix, mode, port, proc)
         deadline = time.monotonic() + self._timeout
+        seen: list[str] = []
         while not await _listening(port):
+            # The app's own output goes into the task, line by line, as Connect shows it.
+            lines, offset = await asyncio.to_thread(_read_from, log_path, offset)
+            for line in lines:
+                out(line)
+            seen += lines
             if proc.poll() is not None:
-                reason = await asyncio.to_thread(_tail_reason, log_path)
+                lines, offset = await asyncio.to_thread(_read_from, log_path, offset)
+                for line in lines:
+                    out(line)
+                reason = _reason(seen + lines)
                 raise TaskFailed(
                     f"Error code: application-failed-to-start. The {mode} application exited"
                     f" with status {proc.returncode}: {reason}"

@@ -120,6 +120,7 @@ def test_broken_app_fails_task_with_reason(admin: Api) -> None:
     task = admin.deploy(g, app_bundle("python-api", {"app.py": broken}))
     assert task["code"] != 0
     assert "the app is broken on purpose" in task["error"]
+    assert any("Traceback" in line for line in task["output"])  # the app's own output
     missing = admin.deploy(g, app_bundle("python-dash", {"app.py": "x = 1\n"}, "app"))
     assert missing["code"] != 0 and "No application object" in missing["error"]
 
