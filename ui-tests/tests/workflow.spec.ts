@@ -192,9 +192,25 @@ test.describe('Publishing workflow', () => {
     await form.locator('select[name="mode"]').selectOption('static');
     await form.locator('input[name="hide_input"]').check();
     await form.locator('input[name="title"]').fill(`Snapshot ${token}`);
+    // An environment variable goes with the publish, and is not kept.
+    await form.locator('button', { hasText: 'Add variable' }).click();
+    await form.getByLabel('Variable name').fill('GREETING');
+    await form.getByLabel('Variable value').fill(`secret-${token}`);
     await form.locator('button[type="submit"]').click();
     const toast = successToast(page, name, 'local');
     await expect(toast).toBeVisible({ timeout: PUBLISH_TIMEOUT });
+    await expect(form.getByLabel('Variable name')).toHaveCount(0);
+
+    const [deployment] = await listDeployments(page, filePath);
+    expect(JSON.stringify(deployment)).not.toContain(`secret-${token}`);
+    const adminKey = addEmulatorUser(`admin${token}`, 'administrator');
+    const local = (await listServers(page)).find(s => s.name === 'local');
+    const environment = await page.request.get(
+      `${local.url}/__api__/v1/content/${deployment.content_guid}/environment`,
+      { headers: { Authorization: `Key ${adminKey}` } }
+    );
+    expect(environment.ok()).toBeTruthy();
+    expect(JSON.stringify(await environment.json())).toContain('GREETING');
 
     const content = await openContentFrom(page, toast);
     await expect
