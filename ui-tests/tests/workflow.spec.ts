@@ -138,6 +138,13 @@ test.describe('Publishing workflow', () => {
     expect(second).toHaveLength(1);
     expect(second[0].content_guid).toBe(first[0].content_guid);
     expect(second[0].content_url).toBe(first[0].content_url);
+
+    // "Open on Connect" opens that content.
+    const popup = page.context().waitForEvent('page');
+    await contextMenu(page, name, 'Open on Connect');
+    const opened = await popup;
+    await opened.waitForLoadState('domcontentloaded');
+    expect(opened.url()).toBe(first[0].content_url);
   });
 
   test('a title clash offers to update the existing content', async ({
