@@ -447,9 +447,9 @@ function PublishForm(props: {
   const [target, setTarget] = useState<string | undefined>();
   const [title, setTitle] = useState<string | undefined>();
   const [mode, setMode] = useState<PublishMode | undefined>();
-  const [appMode, setAppMode] = useState('python-dash');
+  const [appMode, setAppMode] = useState<string | undefined>();
   const [entrypoint, setEntrypoint] = useState(stem(path));
-  const [hideInput, setHideInput] = useState(false);
+  const [hideInput, setHideInput] = useState<boolean | undefined>();
   const [extraFiles, setExtraFiles] = useState('');
   const [envVars, setEnvVars] = useState<{ name: string; value: string }[]>([]);
   const [error, setError] = useState<Error | null>(null);
@@ -463,6 +463,8 @@ function PublishForm(props: {
       setTarget(props.redeploy.content_guid ?? 'new');
       setTitle(undefined);
       setMode(undefined);
+      setAppMode(undefined);
+      setHideInput(undefined);
       firstField.current?.focus();
     }
   }, [props.redeploy]);
@@ -494,6 +496,17 @@ function PublishForm(props: {
           ? 'source'
           : model.settings.defaultMode));
 
+  // An app keeps the type it was published with, unless the user picks another.
+  const recordedAppMode = targetDeployment?.app_mode;
+  const effectiveAppMode =
+    appMode ??
+    (recordedAppMode && APP_MODES.some(([value]) => value === recordedAppMode)
+      ? recordedAppMode
+      : 'python-dash');
+  const recordedHide = targetDeployment?.hide_input;
+  const effectiveHideInput =
+    hideInput ?? (recordedHide === 'all' || recordedHide === true);
+
   const folder = dirname(path);
   const extraFilePaths = extraFiles
     .split('\n')
@@ -504,7 +517,10 @@ function PublishForm(props: {
     mode: effectiveMode,
     server: effectiveServer || undefined,
     ...(kind === 'python'
-      ? { app_mode: appMode, entrypoint: entrypoint.trim() || undefined }
+      ? {
+          app_mode: effectiveAppMode,
+          entrypoint: entrypoint.trim() || undefined
+        }
       : {}),
     ...(extraFilePaths.length > 0 ? { extra_files: extraFilePaths } : {})
   };
@@ -525,10 +541,10 @@ function PublishForm(props: {
       request.new = true;
     }
     if (kind === 'notebook' && effectiveMode !== 'voila') {
-      request.hide_input = hideInput;
+      request.hide_input = effectiveHideInput;
     }
     if (kind === 'python') {
-      request.app_mode = appMode;
+      request.app_mode = effectiveAppMode;
       if (entrypoint.trim()) {
         request.entrypoint = entrypoint.trim();
       }
@@ -645,7 +661,7 @@ function PublishForm(props: {
             <span>{trans.__('App type')}</span>
             <HTMLSelect
               name="app_mode"
-              value={appMode}
+              value={effectiveAppMode}
               onChange={event => setAppMode(event.target.value)}
             >
               {APP_MODES.map(([value, label]) => (
@@ -673,7 +689,7 @@ function PublishForm(props: {
           <input
             type="checkbox"
             name="hide_input"
-            checked={hideInput}
+            checked={effectiveHideInput}
             onChange={event => setHideInput(event.target.checked)}
           />
           <span>{trans.__('Hide code cells (show output only)')}</span>
