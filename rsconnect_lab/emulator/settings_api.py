@@ -79,3 +79,9 @@ async def python_settings(request: web.Request) -> web.Response:
 @routes.get("/__api__/v1/server_settings/nodejs")
 async def other_runtimes(request: web.Request) -> web.Response:
     return web.json_response({"installations": []})
+
+
+@routes.get("/__ping__")
+async def ping(request: web.Request) -> web.Response:
+    """Connect's liveness probe (load balancers use it); no key needed."""
+    return web.json_response({})

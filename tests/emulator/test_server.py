@@ -162,6 +162,12 @@ def test_faults_status_delay_drop_and_count(fresh: Fresh) -> None:
         api.get("v1/content")
     assert api.get("v1/content").status_code == 200
 
+    assert api.deploy(g, bundle)["code"] == 0
+    emu.set_fault("GET /content/*", status=502, count=1)  # content URLs too, not only the API
+    assert api.page(f"/content/{g}/").status_code == 502
+    assert api.page(f"/content/{g}/").text == "x"
+    assert api.page("/__ping__").json() == {}
+
     emu.set_fault("deploy", fail_task=True)  # the next deploy task only
     failed = api.deploy(g, bundle)
     assert failed["code"] == 1 and "injected" in failed["error"]
