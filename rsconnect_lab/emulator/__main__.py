@@ -18,10 +18,13 @@ from .store import Store
 
 def serve_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m rsconnect_lab.emulator", description="Connect emulator"
+        prog="python -m rsconnect_lab.emulator",
+        description="A local Posit Connect emulator.",
+        epilog="Add users: python -m rsconnect_lab.emulator add-user NAME --role "
+        "{administrator,publisher,viewer} --data DIR (prints the new API key).",
     )
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=3939)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=3939, help="port (0: any free port)")
     p.add_argument("--data", type=Path, help="state directory (default: a new temporary one)")
     p.add_argument("--api-key", help="the administrator's API key (generated when omitted)")
     p.add_argument("--version", default="2025.09.0", help="Connect version to report")
