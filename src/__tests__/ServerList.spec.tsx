@@ -1,0 +1,158 @@
+/** The server list on a first run, and the add form's verified save. */
+jest.mock('../api', () => ({
+  ...jest.requireActual('../api'),
+  listServers: jest.fn(),
+  addServer: jest.fn()
+}));
+jest.mock('@jupyterlab/apputils', () => ({
+  Dialog: {},
+  Notification: { success: jest.fn() },
+  showDialog: jest.fn()
+}));
+
+import type { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { act } from 'react';
+import { Root, createRoot } from 'react-dom/client';
+
+import * as api from '../api';
+import { ApiError } from '../api';
+import { ServerList } from '../components/ServerList';
+import { ConnectModel } from '../model';
+
+const mocked = api as jest.Mocked<typeof api>;
+const trans = {
+  __: (text: string, ...args: unknown[]) =>
+    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1])),
+  _n: (one: string, many: string, n: number, ...args: unknown[]) =>
+    (n === 1 ? one : many)
+      .replace('%1', String(n))
+      .replace(/%(\d+)/g, (_, i) => String(args[Number(i) - 2]))
+} as unknown as TranslationBundle;
+
+/** Set an input's value the way React notices it. */
+function type(input: HTMLInputElement, value: string): void {
+  const setter = Object.getOwnPropertyDescriptor(
+    HTMLInputElement.prototype,
+    'value'
+  )!.set!;
+  setter.call(input, value);
+  input.dispatchEvent(new Event('input', { bubbles: true }));
+}
+
+describe('ServerList', () => {
+  let container: HTMLDivElement;
+  let root: Root;
+  let model: ConnectModel;
+  let showForm: boolean;
+
+  beforeAll(() => {
+    (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
+  });
+
+  beforeEach(() => {
+    jest.resetAllMocks();
+    container = document.createElement('div');
+    document.body.appendChild(container);
+    root = createRoot(container);
+    model = new ConnectModel();
+    showForm = false;
+  });
+
+  afterEach(() => {
+    act(() => root.unmount());
+    container.remove();
+    model.dispose();
+  });
+
+  function render(): void {
+    act(() =>
+      root.render(
+        <ServerList
+          model={model}
+          trans={trans}
+          showForm={showForm}
+          setShowForm={show => {
+            showForm = show;
+            render();
+          }}
+        />
+      )
+    );
+  }
+
+  it('invites to add a server on a first run', async () => {
+    mocked.listServers.mockResolvedValue([]);
+    await act(() => model.refreshServers());
+    render();
+    expect(container.textContent).toContain('No Connect server yet');
+    act(() => {
+      container
+        .querySelector<HTMLButtonElement>('.jp-RSConnect-addServerButton')!
+        .click();
+    });
+    const url = container.querySelector<HTMLInputElement>('input[name="url"]');
+    expect(url).not.toBeNull();
+    expect(document.activeElement).toBe(url);
+  });
+
+  it('shows the specific error of a refused key and keeps the list empty', async () => {
+    mocked.listServers.mockResolvedValue([]);
+    mocked.addServer.mockRejectedValue(
+      new ApiError('Connect rejected the API key.', {
+        status: 400,
+        reason: 'invalid_api_key'
+      })
+    );
+    showForm = true;
+    render();
+    const form = container.querySelector('form')!;
+    act(() => {
+      type(form.querySelector('input[name="url"]')!, 'http://127.0.0.1:3939');
+      type(form.querySelector('input[name="api_key"]')!, 'wrong');
+    });
+    await act(async () => {
+      form.dispatchEvent(
+        new Event('submit', { bubbles: true, cancelable: true })
+      );
+    });
+    const error = container.querySelector('.jp-RSConnect-error')!;
+    expect(error.getAttribute('data-reason')).toBe('invalid_api_key');
+    expect(error.textContent).toContain('Connect rejected the API key.');
+    expect(error.textContent).toContain('Check the API key');
+    expect(mocked.addServer).toHaveBeenCalledWith({
+      name: '127',
+      url: 'http://127.0.0.1:3939',
+      api_key: 'wrong',
+      insecure: false
+    });
+    expect(model.servers.value).toEqual([]);
+    expect(container.querySelectorAll('li.jp-RSConnect-server')).toHaveLength(
+      0
+    );
+  });
+
+  it('lists servers with the default marked', async () => {
+    mocked.listServers.mockResolvedValue([
+      { name: 'local', url: 'http://127.0.0.1:3939', source: 'embedded' },
+      {
+        name: 'prod',
+        url: 'https://connect.example.com',
+        source: 'saved',
+        default: true,
+        username: 'alice'
+      }
+    ]);
+    await act(() => model.refreshServers());
+    render();
+    const items = container.querySelectorAll('li.jp-RSConnect-server');
+    expect(items).toHaveLength(2);
+    const prod = container.querySelector('[data-server-name="prod"]')!;
+    expect(prod.textContent).toContain('default');
+    expect(prod.textContent).toContain('as alice');
+    // Only saved servers can be removed here.
+    const local = container.querySelector('[data-server-name="local"]')!;
+    expect(local.textContent).not.toContain('Remove');
+    expect(prod.textContent).toContain('Remove');
+  });
+});
