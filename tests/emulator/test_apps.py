@@ -193,3 +193,24 @@ def test_apps_die_with_a_killed_emulator(tmp_path: Path) -> None:
     while apps[0].is_running() and apps[0].status() != psutil.STATUS_ZOMBIE:
         assert time.monotonic() < deadline, "the app outlived the emulator"
         time.sleep(0.2)
+
+
+def test_a_crashed_app_is_started_again_on_the_next_request(fresh: Fresh) -> None:
+    import os
+    import signal
+
+    import psutil
+
+    emu = fresh()
+    api = Api(emu.url, emu.api_key)
+    g = api.create()["guid"]
+    assert api.deploy(g, app_bundle("python-api", {"app.py": FLASK_APP}))["code"] == 0
+    mine = [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if any(g in part for part in p.cmdline())
+    ]
+    assert len(mine) == 1
+    os.killpg(mine[0].pid, signal.SIGKILL)  # the app's own process group
+    mine[0].wait(10)
+    assert api.page(f"/content/{g}/").text == "flask says hi"
