@@ -135,6 +135,30 @@ test.describe('Publishing to Posit Connect', () => {
   });
 });
 
+test.describe('Sidebar', () => {
+  test('the Posit Connect panel has its icon and is restored on reload', async ({
+    page
+  }) => {
+    const tab = page.locator('.jp-SideBar [data-id="rsconnect-lab-panel"]');
+    await expect(tab.locator('svg')).toBeVisible();
+    await expect(tab).toHaveAttribute('title', 'Posit Connect');
+    // The layout is saved in the (test's in-memory) workspace once the panel opens.
+    const saved = page.waitForRequest(
+      request =>
+        /\/api\/workspaces/.test(request.url()) && request.method() === 'PUT'
+    );
+    await tab.click();
+    await expect(page.locator(PANEL)).toBeVisible();
+    await saved;
+    // Load JupyterLab again, on /lab (a /lab/tree/... URL would show the file browser).
+    await page.goto();
+    await expect(page.locator(PANEL)).toBeVisible();
+    await expect(
+      page.locator(`${PANEL} li.jp-RSConnect-server[data-server-name="local"]`)
+    ).toBeVisible();
+  });
+});
+
 test.describe('Version handshake', () => {
   test('a missing server extension is named clearly, in a notification and the panel', async ({
     page
