@@ -22,6 +22,7 @@ from .auth import now
 from .errors import ApiError, read_object
 from .state import State
 from .store import Row
+from .tasks import Task
 
 routes = web.RouteTableDef()
 
@@ -122,6 +123,12 @@ def bundle_json(b: Row, active_id: int | None) -> dict[str, Any]:
 @routes.post("/__api__/v1/content/{guid}/bundles")
 async def upload_bundle(request: web.Request) -> web.Response:
     state, _user, content = await content_for(request, edit=True)
+    row = await receive_bundle(request, state, content)
+    return web.json_response(bundle_json(row, content["bundle_id"]))
+
+
+async def receive_bundle(request: web.Request, state: State, content: Row) -> Row:
+    """Stream the request body (raw or multipart) to disk, check it, record the bundle."""
     declared = request.content_length
     if declared == 0:
         raise ApiError(125)
@@ -175,7 +182,7 @@ async def upload_bundle(request: web.Request) -> web.Response:
         await asyncio.to_thread(tmp.unlink, True)
     row = await state.store.fetchone("SELECT * FROM bundles WHERE id = ?", bundle_id)
     assert row is not None
-    return web.json_response(bundle_json(row, content["bundle_id"]))
+    return row
 
 
 async def _bundle(state: State, content: Row, bundle_id: str) -> Row:
@@ -241,7 +248,23 @@ async def deploy_bundle(request: web.Request) -> web.Response:
     state, user, content = await content_for(request, edit=True)
     data = await read_object(request)
     kind = "build" if request.path.endswith("/build") else "deploy"
-    bundle_id = data.get("bundle_id")
+    activate = data.get("activate", kind == "deploy")
+    if not isinstance(activate, bool):
+        raise ApiError(25, "activate must be a boolean.")
+    task = await start_deploy(request, state, user, content, data.get("bundle_id"), activate, kind)
+    return web.json_response({"task_id": task.id}, status=202)
+
+
+async def start_deploy(
+    request: web.Request,
+    state: State,
+    user: Row,
+    content: Row,
+    bundle_id: Any,
+    activate: bool,
+    kind: str,
+) -> Task:
+    """Checks shared by v1 and legacy deploys (28, 3, 4, 82, 48), then the task."""
     if bundle_id is None:
         row = await state.store.fetchone(
             "SELECT * FROM bundles WHERE content_guid = ? ORDER BY id DESC LIMIT 1",
@@ -251,13 +274,8 @@ async def deploy_bundle(request: web.Request) -> web.Response:
             raise ApiError(28)
     else:
         row = await _bundle(state, content, str(bundle_id))
-    mode = row["app_mode"]
-    if content["bundle_id"] is not None and content["app_mode"] not in ("unknown", mode):
+    if content["bundle_id"] is not None and content["app_mode"] not in ("unknown", row["app_mode"]):
         raise ApiError(48)
-    activate = data.get("activate", kind == "deploy")
-    if not isinstance(activate, bool):
-        raise ApiError(25, "activate must be a boolean.")
-    task = await deploy.start(
+    return await deploy.start(
         state, content, row, activate, user, kind, request.path, root_url(request)
     )
-    return web.json_response({"task_id": task.id}, status=202)

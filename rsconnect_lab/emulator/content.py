@@ -86,12 +86,10 @@ async def list_content(request: web.Request) -> web.Response:
     return web.json_response(out)
 
 
-@routes.post("/__api__/v1/content")
-async def create_content(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
+async def insert_content(state: State, user: Row, data: dict[str, Any]) -> Row:
+    """New content owned by user (v1 and legacy create): checks role, name, title."""
     if not can_publish(user):
         raise ApiError(22)
-    data = await read_object(request)
     if "name" not in data:
         raise ApiError(12, "The name field is required.")
     validate_fields(data)
@@ -113,7 +111,13 @@ async def create_content(request: web.Request) -> web.Response:
         )
     except sqlite3.IntegrityError as exc:
         raise ApiError(26) from exc
-    content = await load_content(state.store, guid)
+    return await load_content(state.store, guid)
+
+
+@routes.post("/__api__/v1/content")
+async def create_content(request: web.Request) -> web.Response:
+    user = current_user(request)
+    content = await insert_content(get_state(request), user, await read_object(request))
     return web.json_response(await render(request, content, user))
 
 

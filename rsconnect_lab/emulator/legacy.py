@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from aiohttp import web
 
-from .access import load_content, require_view, role_on, root_url
+from . import bundles
+from .access import content_for, load_content, role_on, root_url
 from .auth import current_user
+from .content import insert_content, validate_fields
+from .errors import ApiError, read_object
 from .modes import ORDINALS
 from .state import get_state
 from .store import Row
+from .task_api import v0_task_json
 
 routes = web.RouteTableDef()
 
@@ -57,18 +62,65 @@ async def list_applications(request: web.Request) -> web.Response:
     )
 
 
-@routes.get("/__api__/applications/{id}")
+@routes.get("/__api__/applications/{guid}")
 async def get_application(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["id"])
-    await require_view(state.store, user, content)
+    _state, _user, content = await content_for(request, edit=False)
     return web.json_response(app_json(content, root_url(request)))
 
 
-@routes.get("/__api__/applications/{id}/config")
+@routes.get("/__api__/applications/{guid}/config")
 async def application_config(request: web.Request) -> web.Response:
-    state, user = get_state(request), current_user(request)
-    content = await load_content(state.store, request.match_info["id"])
-    await require_view(state.store, user, content)
+    _state, _user, content = await content_for(request, edit=False)
     dash = f"{root_url(request)}/connect/#/apps/{content['guid']}"
     return web.json_response({"config_url": dash, "logs_url": f"{dash}/logs"})
+
+
+@routes.post("/__api__/applications")
+async def create_application(request: web.Request) -> web.Response:
+    user = current_user(request)
+    content = await insert_content(get_state(request), user, await read_object(request))
+    return web.json_response(app_json(content, root_url(request)))
+
+
+@routes.post("/__api__/applications/{guid}")
+async def update_application(request: web.Request) -> web.Response:
+    """Merge-update; 1.x clients also post `id` and `needs_config`, which are ignored."""
+    state, _user, content = await content_for(request, edit=True)
+    data = await read_object(request)
+    fields = ("name", "title", "description", "access_type")
+    changes: dict[str, Any] = {k: data[k] for k in fields if k in data}
+    validate_fields(changes)
+    if changes:
+        cols = ", ".join(f"{k} = ?" for k in changes)
+        try:
+            await state.store.execute(
+                f"UPDATE content SET {cols} WHERE guid = ?", *changes.values(), content["guid"]
+            )
+        except sqlite3.IntegrityError as exc:
+            raise ApiError(26) from exc
+    content = await load_content(state.store, content["guid"])
+    return web.json_response(app_json(content, root_url(request)))
+
+
+@routes.post("/__api__/applications/{guid}/upload")
+async def upload_application_bundle(request: web.Request) -> web.Response:
+    state, _user, content = await content_for(request, edit=True)
+    row = await bundles.receive_bundle(request, state, content)
+    return web.json_response(
+        {
+            "id": row["id"],
+            "app_id": content["id"],
+            "created_time": row["created_time"],
+            "size": row["size"],
+        }
+    )
+
+
+@routes.post("/__api__/applications/{guid}/deploy")
+async def deploy_application(request: web.Request) -> web.Response:
+    state, user, content = await content_for(request, edit=True)
+    data = await read_object(request)
+    task = await bundles.start_deploy(
+        request, state, user, content, data.get("bundle"), True, "deploy"
+    )
+    return web.json_response(v0_task_json(task, 0))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from aiohttp import web
 
 from .auth import current_user
@@ -46,15 +48,18 @@ async def get_task(request: web.Request) -> web.Response:
 async def get_task_v0(request: web.Request) -> web.Response:
     task = await _task(request)
     first = max(0, min(_int(request, "first_status", 0), len(task.output)))
-    return web.json_response(
-        {
-            "id": task.id,
-            "status": task.output[first:],
-            "finished": task.finished,
-            "code": task.code,
-            "error": task.error,
-            "last_status": len(task.output),
-            "user_id": 0,
-            "result": task.result,
-        }
-    )
+    return web.json_response(v0_task_json(task, first))
+
+
+def v0_task_json(task: Task, first: int) -> dict[str, Any]:
+    """The legacy task shape: `status` lines and a `last_status` counter."""
+    return {
+        "id": task.id,
+        "status": task.output[first:],
+        "finished": task.finished,
+        "code": task.code,
+        "error": task.error,
+        "last_status": len(task.output),
+        "user_id": 0,
+        "result": task.result,
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import sys
 import tarfile
+import time
 
 from rsconnect_lab.emulator import Emulator
 from tests.emulator.helpers import Api, assert_error, make_bundle, notebook, unique
@@ -259,3 +260,24 @@ def test_legacy_task_shape_and_settings_siblings(admin: Api) -> None:
     assert v0["finished"] and v0["code"] == 0 and v0["last_status"] == len(v0["status"]) + 1
     assert "static" in admin.get("server_settings/applications").json()["app_modes"]
     assert admin.get("server_settings/scheduler/python-dash").json()["max_processes"] >= 1
+
+
+def test_legacy_deploy_flow(admin: Api) -> None:
+    """The unversioned flow of rsconnect-python <= 1.28 and rsconnect-jupyter."""
+    app = admin.post("applications", json={"name": unique("legacy")}).json()
+    assert isinstance(app["id"], int) and app["app_mode"] == 0
+    aid = app["id"]
+    updated = admin.post(f"applications/{aid}", json={"title": "Old flow", "needs_config": False})
+    assert updated.json()["title"] == "Old flow"
+    bundle = admin.post(f"applications/{aid}/upload", data=site("legacy page")).json()
+    assert isinstance(bundle["id"], int) and bundle["app_id"] == aid
+    task = admin.post(f"applications/{aid}/deploy", json={"bundle": bundle["id"]}).json()
+    last = 0
+    while not task["finished"]:
+        time.sleep(0.2)
+        task = admin.get(f"tasks/{task['id']}", params={"first_status": last}).json()
+        last = task["last_status"]
+    assert task["code"] == 0
+    assert admin.page(f"/content/{aid}/").text == "legacy page"
+    assert admin.get(f"applications/{aid}").json()["app_mode"] == 4
+    assert_error(admin.post("applications", json={"name": app["name"]}), 409, 26)
