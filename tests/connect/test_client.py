@@ -179,8 +179,12 @@ def test_a_client_stays_on_its_event_loop(emu: Any) -> None:
     async def me() -> str:
         return (await client.me()).username
 
-    assert asyncio.run(me())
-    with pytest.raises(RuntimeError, match="another event loop"):
-        asyncio.run(me())
-    asyncio.run(client.close())  # closing is best effort from anywhere
+    first = asyncio.new_event_loop()
+    try:
+        assert first.run_until_complete(me())
+        with pytest.raises(RuntimeError, match="another event loop"):
+            asyncio.run(me())
+        first.run_until_complete(client.close())
+    finally:
+        first.close()
     assert client.closed

@@ -3,6 +3,7 @@ proxy, redirects. The front is a small forwarding aiohttp app; Connect is the em
 
 from __future__ import annotations
 
+import io
 import logging
 import os
 import time
@@ -82,7 +83,7 @@ def forwarding_app(
             target + request.path,
             params=query,
             headers=headers,
-            data=body or None,
+            data=io.BytesIO(body) if body else None,
             allow_redirects=False,
         ) as upstream:
             response = web.Response(
