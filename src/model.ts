@@ -10,6 +10,7 @@ import * as api from './api';
 import {
   ApiError,
   IAddServerRequest,
+  IContentItem,
   IDeployment,
   IEnvironment,
   IEnvironmentRequest,
@@ -181,11 +182,10 @@ export class ConnectModel implements IDisposable {
 
   /**
    * Check that a server answers with the saved key, by listing the user's
-   * content there; resolves with the number of content items.
+   * content there; resolves with that content.
    */
-  async verifyServer(name: string): Promise<number> {
-    const content = await api.listContent(name);
-    return content.length;
+  async verifyServer(name: string): Promise<IContentItem[]> {
+    return api.listContent(name);
   }
 
   // ---- settings ------------------------------------------------------------

@@ -149,7 +149,7 @@ describe('ConnectModel', () => {
 
     it('verifies a server by listing its content', async () => {
       mocked.listContent.mockResolvedValue([{ guid: 'a' }, { guid: 'b' }]);
-      await expect(model.verifyServer('local')).resolves.toBe(2);
+      await expect(model.verifyServer('local')).resolves.toHaveLength(2);
     });
   });
 

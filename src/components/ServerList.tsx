@@ -10,11 +10,11 @@ import { Signal } from '@lumino/signaling';
 import * as React from 'react';
 import { useState } from 'react';
 
-import { ApiError, IServer } from '../api';
+import { ApiError, IContentItem, IServer } from '../api';
 import { ConnectModel } from '../model';
 import { AddServerForm } from './AddServerForm';
 import { ErrorMessage } from './ErrorMessage';
-import { useSignals } from './hooks';
+import { openUrl, useSignals } from './hooks';
 
 /** Labels of server sources. */
 function sourceLabel(source: string, trans: TranslationBundle): string {
@@ -34,8 +34,56 @@ function sourceLabel(source: string, trans: TranslationBundle): string {
 
 type VerifyState =
   | { state: 'busy' }
-  | { state: 'ok'; count: number }
+  | { state: 'ok'; content: IContentItem[] }
   | { state: 'error'; error: ApiError };
+
+/** The user's content on a server, with links to open it. */
+function ContentList(props: {
+  content: IContentItem[];
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { content, trans } = props;
+  return (
+    <details className="jp-RSConnect-content">
+      <summary>{trans.__('Your content')}</summary>
+      <ul>
+        {content.map(item => (
+          <li key={item.guid} data-content-guid={item.guid}>
+            <span className="jp-RSConnect-contentTitle">
+              {item.title || item.name || item.guid}
+            </span>
+            {item.app_mode ? (
+              <span className="jp-RSConnect-serverMeta">
+                {' '}
+                · {item.app_mode}
+              </span>
+            ) : null}
+            <div className="jp-RSConnect-serverActions">
+              {item.content_url && (
+                <button
+                  type="button"
+                  className="jp-RSConnect-linkButton"
+                  onClick={() => openUrl(item.content_url!)}
+                >
+                  {trans.__('Open')}
+                </button>
+              )}
+              {item.dashboard_url && (
+                <button
+                  type="button"
+                  className="jp-RSConnect-linkButton"
+                  onClick={() => openUrl(item.dashboard_url!)}
+                >
+                  {trans.__('Dashboard')}
+                </button>
+              )}
+            </div>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
 
 function ServerItem(props: {
   server: IServer;
@@ -51,8 +99,8 @@ function ServerItem(props: {
   const onVerify = async (): Promise<void> => {
     setVerify({ state: 'busy' });
     try {
-      const count = await model.verifyServer(server.name);
-      setVerify({ state: 'ok', count });
+      const content = await model.verifyServer(server.name);
+      setVerify({ state: 'ok', content });
     } catch (error) {
       setVerify({ state: 'error', error: error as ApiError });
     }
@@ -134,9 +182,12 @@ function ServerItem(props: {
           {trans._n(
             'Connected: %1 content item.',
             'Connected: %1 content items.',
-            verify.count
+            verify.content.length
           )}
         </div>
+      )}
+      {verify?.state === 'ok' && verify.content.length > 0 && (
+        <ContentList content={verify.content} trans={trans} />
       )}
       {verify?.state === 'error' && (
         <ErrorMessage error={verify.error} trans={trans} />

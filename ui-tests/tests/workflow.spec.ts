@@ -139,6 +139,16 @@ test.describe('Publishing workflow', () => {
     expect(second[0].content_guid).toBe(first[0].content_guid);
     expect(second[0].content_url).toBe(first[0].content_url);
 
+    // The server's content list has it.
+    const local = panel.locator(
+      'li.jp-RSConnect-server[data-server-name="local"]'
+    );
+    await local.locator('button', { hasText: 'Verify' }).click();
+    await local.locator('.jp-RSConnect-content summary').click();
+    await expect(
+      local.locator(`[data-content-guid="${first[0].content_guid}"]`)
+    ).toContainText(`Redeploy ${token}`);
+
     // "Open on Connect" opens that content.
     const popup = page.context().waitForEvent('page');
     await contextMenu(page, name, 'Open on Connect');
