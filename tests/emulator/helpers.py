@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -142,3 +143,14 @@ def start_cli(data: Path, *args: str) -> tuple[subprocess.Popen[str], Api]:
     key = proc.stdout.readline().strip().removeprefix("API key: ")
     assert url, "the emulator did not start"
     return proc, Api(url.group(1), key)
+
+
+def rsconnect_env(home: Path) -> dict[str, str]:
+    """Environment for the rsconnect CLI: its own config dir, no update check over the network."""
+    return {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / "xdg"),
+        "RSCONNECT_DISABLE_VERSION_CHECK": "1",
+        "NO_COLOR": "1",
+    }

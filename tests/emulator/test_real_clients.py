@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import pytest
 from posit import connect
 
 from rsconnect_lab.emulator import Emulator
-from tests.emulator.helpers import Api, make_bundle, notebook, unique
+from tests.emulator.helpers import Api, make_bundle, notebook, rsconnect_env, unique
 
 RSCONNECT = str(Path(sys.executable).with_name("rsconnect"))
 pytestmark = pytest.mark.slow
@@ -22,13 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def cli(emu: Emulator, tmp_path: Path):  # type: ignore[no-untyped-def]
     """Runs `rsconnect` with its own config dir, the emulator already added as `emu`."""
-    env = {
-        **os.environ,
-        "HOME": str(tmp_path / "home"),
-        "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
-        "RSCONNECT_DISABLE_VERSION_CHECK": "1",
-        "NO_COLOR": "1",
-    }
+    env = rsconnect_env(tmp_path / "home")
 
     def run(*args: str, check: bool = True) -> str:
         proc = subprocess.run(
@@ -159,7 +152,7 @@ def test_rsconnect_against_other_server_versions(tmp_path: Path, version: str) -
     emu = Emulator(data_dir=tmp_path / "old", version=version)
     emu.start()
     try:
-        env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "x")}
+        env = rsconnect_env(tmp_path)
         nb = make_notebook(tmp_path / "old-nb", "legacy_report")
         out = subprocess.run(
             [RSCONNECT, "deploy", "notebook", "-s", emu.url, "-k", emu.api_key, str(nb)],

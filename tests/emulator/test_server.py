@@ -17,7 +17,7 @@ import trustme
 
 from rsconnect_lab.emulator import Emulator
 from rsconnect_lab.emulator.faults import Fault, parse_fault
-from tests.emulator.helpers import Api, assert_error, make_bundle, notebook
+from tests.emulator.helpers import Api, assert_error, make_bundle, notebook, rsconnect_env
 
 STATIC = {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}}
 Fresh = Callable[..., Emulator]
@@ -131,7 +131,7 @@ def test_tls_with_self_signed_certificate(fresh: Fresh, tmp_path: Path) -> None:
     with pytest.raises(requests.exceptions.SSLError):
         requests.get(f"{emu.url}/__api__/server_settings", timeout=10)  # untrusted by default
     rsconnect = str(Path(sys.executable).with_name("rsconnect"))
-    env = {**os.environ, "HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "x")}
+    env = rsconnect_env(tmp_path)
     added = subprocess.run(
         [rsconnect, "add", "-s", emu.url, "-k", emu.api_key, "-n", "tls", "--cacert", str(cafile)],
         env=env,
