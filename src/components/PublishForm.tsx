@@ -17,7 +17,8 @@ import { ConnectModel, deploymentServer, publishableKind } from '../model';
 import { Publisher, stepLabel } from '../publish';
 import { DeployLog } from './DeployLog';
 import { ErrorMessage } from './ErrorMessage';
-import { basename, dirname, openUrl, stem, useSignals } from './hooks';
+import { LinkButton } from './LinkButton';
+import { basename, dirname, stem, useSignals } from './hooks';
 
 /** Python app modes Connect knows, for `.py` files. */
 export const APP_MODES: ReadonlyArray<[string, string]> = [
@@ -109,24 +110,11 @@ function Targets(props: {
             {deploymentMode(d) ? ' · ' + deploymentMode(d) : ''}
           </div>
           <div className="jp-RSConnect-serverActions">
-            {d.content_url && (
-              <button
-                type="button"
-                className="jp-RSConnect-linkButton"
-                onClick={() => openUrl(d.content_url!)}
-              >
-                {trans.__('Open content')}
-              </button>
-            )}
-            {d.dashboard_url && (
-              <button
-                type="button"
-                className="jp-RSConnect-linkButton"
-                onClick={() => openUrl(d.dashboard_url!)}
-              >
-                {trans.__('Open dashboard')}
-              </button>
-            )}
+            <LinkButton url={d.content_url} label={trans.__('Open content')} />
+            <LinkButton
+              url={d.dashboard_url}
+              label={trans.__('Open dashboard')}
+            />
             <button
               type="button"
               className="jp-RSConnect-linkButton"
@@ -364,24 +352,13 @@ function JobView(props: {
             {trans.__('Cancel publishing')}
           </button>
         )}
-        {job.state === 'succeeded' && job.content_url && (
-          <button
-            type="button"
-            className="jp-RSConnect-linkButton"
-            onClick={() => openUrl(job.content_url!)}
-          >
-            {trans.__('Open content')}
-          </button>
+        {job.state === 'succeeded' && (
+          <LinkButton url={job.content_url} label={trans.__('Open content')} />
         )}
-        {job.dashboard_url && (
-          <button
-            type="button"
-            className="jp-RSConnect-linkButton"
-            onClick={() => openUrl(job.dashboard_url!)}
-          >
-            {trans.__('Open dashboard')}
-          </button>
-        )}
+        <LinkButton
+          url={job.dashboard_url}
+          label={trans.__('Open dashboard')}
+        />
       </div>
       {job.steps && job.steps.length > 0 && (
         <ol className="jp-RSConnect-steps" aria-label={trans.__('Steps')}>
@@ -408,15 +385,10 @@ function JobView(props: {
           ))}
         </ol>
       )}
-      {job.error?.logs_url && (
-        <button
-          type="button"
-          className="jp-RSConnect-linkButton"
-          onClick={() => openUrl(job.error!.logs_url!)}
-        >
-          {trans.__('Open the content logs on Connect')}
-        </button>
-      )}
+      <LinkButton
+        url={job.error?.logs_url}
+        label={trans.__('Open the content logs on Connect')}
+      />
       <ErrorMessage error={cancelError} trans={trans} />
       <DeployLog lines={job.log} trans={trans} />
     </div>

@@ -14,7 +14,8 @@ import { ApiError, IContentItem, IServer } from '../api';
 import { ConnectModel } from '../model';
 import { AddServerForm } from './AddServerForm';
 import { ErrorMessage } from './ErrorMessage';
-import { openUrl, useSignals } from './hooks';
+import { useSignals } from './hooks';
+import { LinkButton } from './LinkButton';
 
 /** Labels of server sources. */
 function sourceLabel(source: string, trans: TranslationBundle): string {
@@ -59,24 +60,11 @@ function ContentList(props: {
               </span>
             ) : null}
             <div className="jp-RSConnect-serverActions">
-              {item.content_url && (
-                <button
-                  type="button"
-                  className="jp-RSConnect-linkButton"
-                  onClick={() => openUrl(item.content_url!)}
-                >
-                  {trans.__('Open')}
-                </button>
-              )}
-              {item.dashboard_url && (
-                <button
-                  type="button"
-                  className="jp-RSConnect-linkButton"
-                  onClick={() => openUrl(item.dashboard_url!)}
-                >
-                  {trans.__('Dashboard')}
-                </button>
-              )}
+              <LinkButton url={item.content_url} label={trans.__('Open')} />
+              <LinkButton
+                url={item.dashboard_url}
+                label={trans.__('Dashboard')}
+              />
             </div>
           </li>
         ))}

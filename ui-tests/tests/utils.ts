@@ -239,3 +239,25 @@ export async function dismissToasts(page: Page): Promise<void> {
   });
   await expect(page.locator('.Toastify__toast')).toHaveCount(0);
 }
+
+/**
+ * Run `body` while a fault is set on the embedded emulator (through its
+ * administrator route, with a new administrator's key), and clear it after.
+ */
+export async function withEmulatorFault(
+  page: Page,
+  fault: Record<string, unknown>,
+  body: () => Promise<void>
+): Promise<void> {
+  const adminKey = addEmulatorUser(uniqueToken('admin'), 'administrator');
+  const local = (await listServers(page)).find(s => s.name === 'local');
+  const faults = `${local.url}/__api__/__emulator__/faults`;
+  const headers = { Authorization: `Key ${adminKey}` };
+  const added = await page.request.post(faults, { headers, data: fault });
+  expect(added.ok()).toBeTruthy();
+  try {
+    await body();
+  } finally {
+    await page.request.delete(faults, { headers });
+  }
+}

@@ -19,7 +19,8 @@ import {
   screenshotPanel,
   successToast,
   uniqueToken,
-  uploadNotebook
+  uploadNotebook,
+  withEmulatorFault
 } from './utils';
 
 const PUBLISH_TIMEOUT = 150000;
@@ -275,39 +276,32 @@ test.describe('Publishing workflow', () => {
 
   test('a slow deploy can be cancelled', async ({ page, tmpPath }) => {
     const token = uniqueToken('c');
-    const adminKey = addEmulatorUser(`admin${token}`, 'administrator');
-    const local = (await listServers(page)).find(s => s.name === 'local');
-    const faults = `${local.url}/__api__/__emulator__/faults`;
-    const headers = { Authorization: `Key ${adminKey}` };
     // Every poll of the deploy task now takes seconds.
-    const added = await page.request.post(faults, {
-      headers,
-      data: { route: 'GET /__api__/v1/tasks/*', delay: 3 }
-    });
-    expect(added.ok()).toBeTruthy();
-    try {
-      const name = 'slow.ipynb';
-      const filePath = await uploadNotebook(page, tmpPath, name, token);
-      const form = await openPublishForm(page, name, filePath);
-      await form.locator('select[name="server"]').selectOption('local');
-      await form.locator('input[name="title"]').fill(`Slow ${token}`);
-      await form.locator('button[type="submit"]').click();
+    await withEmulatorFault(
+      page,
+      { route: 'GET /__api__/v1/tasks/*', delay: 3 },
+      async () => {
+        const name = 'slow.ipynb';
+        const filePath = await uploadNotebook(page, tmpPath, name, token);
+        const form = await openPublishForm(page, name, filePath);
+        await form.locator('select[name="server"]').selectOption('local');
+        await form.locator('input[name="title"]').fill(`Slow ${token}`);
+        await form.locator('button[type="submit"]').click();
 
-      const panel = page.locator(PANEL);
-      await expect(
-        panel.locator('.jp-RSConnect-step[data-step="deploy"].jp-mod-running')
-      ).toBeVisible({ timeout: 60000 });
-      await panel.locator('.jp-RSConnect-cancel').click();
-      await expect(
-        panel.locator('.jp-RSConnect-job[data-state="cancelled"]')
-      ).toBeVisible({ timeout: 30000 });
-      await expect(
-        page.locator('.Toastify__toast', { hasText: 'was cancelled' })
-      ).toBeVisible();
-      expect(await listDeployments(page, filePath)).toHaveLength(0);
-    } finally {
-      await page.request.delete(faults, { headers });
-    }
+        const panel = page.locator(PANEL);
+        await expect(
+          panel.locator('.jp-RSConnect-step[data-step="deploy"].jp-mod-running')
+        ).toBeVisible({ timeout: 60000 });
+        await panel.locator('.jp-RSConnect-cancel').click();
+        await expect(
+          panel.locator('.jp-RSConnect-job[data-state="cancelled"]')
+        ).toBeVisible({ timeout: 30000 });
+        await expect(
+          page.locator('.Toastify__toast', { hasText: 'was cancelled' })
+        ).toBeVisible();
+        expect(await listDeployments(page, filePath)).toHaveLength(0);
+      }
+    );
   });
 
   test('a failed deploy says what went wrong, with the log, and records nothing', async ({
@@ -315,52 +309,45 @@ test.describe('Publishing workflow', () => {
     tmpPath
   }, testInfo) => {
     const token = uniqueToken('f');
-    const adminKey = addEmulatorUser(`admin${token}`, 'administrator');
-    const local = (await listServers(page)).find(s => s.name === 'local');
-    const faults = `${local.url}/__api__/__emulator__/faults`;
-    const headers = { Authorization: `Key ${adminKey}` };
     // The next deploy task ends with an error.
-    const added = await page.request.post(faults, {
-      headers,
-      data: { route: 'deploy', fail_task: true, count: 1 }
-    });
-    expect(added.ok()).toBeTruthy();
-    try {
-      const name = 'failing.ipynb';
-      const filePath = await uploadNotebook(page, tmpPath, name, token);
-      const form = await openPublishForm(page, name, filePath);
-      await form.locator('select[name="server"]').selectOption('local');
-      await form.locator('input[name="title"]').fill(`Failing ${token}`);
-      await form.locator('button[type="submit"]').click();
+    await withEmulatorFault(
+      page,
+      { route: 'deploy', fail_task: true, count: 1 },
+      async () => {
+        const name = 'failing.ipynb';
+        const filePath = await uploadNotebook(page, tmpPath, name, token);
+        const form = await openPublishForm(page, name, filePath);
+        await form.locator('select[name="server"]').selectOption('local');
+        await form.locator('input[name="title"]').fill(`Failing ${token}`);
+        await form.locator('button[type="submit"]').click();
 
-      const toast = page.locator('.Toastify__toast', {
-        hasText: `Publishing ${name} failed`
-      });
-      await expect(toast).toBeVisible({ timeout: PUBLISH_TIMEOUT });
-      const panel = page.locator(PANEL);
-      await expect(
-        panel.locator('.jp-RSConnect-job[data-state="failed"]')
-      ).toBeVisible();
-      await expect(
-        panel.locator('.jp-RSConnect-step.jp-mod-failed')
-      ).toHaveCount(1);
-      await screenshotPanel(page, testInfo, 'panel-failed');
+        const toast = page.locator('.Toastify__toast', {
+          hasText: `Publishing ${name} failed`
+        });
+        await expect(toast).toBeVisible({ timeout: PUBLISH_TIMEOUT });
+        const panel = page.locator(PANEL);
+        await expect(
+          panel.locator('.jp-RSConnect-job[data-state="failed"]')
+        ).toBeVisible();
+        await expect(
+          panel.locator('.jp-RSConnect-step.jp-mod-failed')
+        ).toHaveCount(1);
+        await screenshotPanel(page, testInfo, 'panel-failed');
 
-      await toast.locator('.jp-toast-button', { hasText: 'Details' }).click();
-      const dialog = page.locator('.jp-Dialog');
-      await expect(
-        dialog.locator('.jp-RSConnect-errorMessage')
-      ).not.toBeEmpty();
-      await expect(dialog.locator('.jp-RSConnect-log')).not.toBeEmpty();
-      await page.screenshot({
-        path: testInfo.outputPath('failure-details.png')
-      });
-      await dialog.locator('.jp-Dialog-button', { hasText: 'Close' }).click();
+        await toast.locator('.jp-toast-button', { hasText: 'Details' }).click();
+        const dialog = page.locator('.jp-Dialog');
+        await expect(
+          dialog.locator('.jp-RSConnect-errorMessage')
+        ).not.toBeEmpty();
+        await expect(dialog.locator('.jp-RSConnect-log')).not.toBeEmpty();
+        await page.screenshot({
+          path: testInfo.outputPath('failure-details.png')
+        });
+        await dialog.locator('.jp-Dialog-button', { hasText: 'Close' }).click();
 
-      expect(await listDeployments(page, filePath)).toHaveLength(0);
-    } finally {
-      await page.request.delete(faults, { headers });
-    }
+        expect(await listDeployments(page, filePath)).toHaveLength(0);
+      }
+    );
   });
 
   test('open on Connect and write manifest from the right-click menu', async ({
