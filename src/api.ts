@@ -95,7 +95,7 @@ export interface IJobStep {
     | 'cancelled'
     | string;
   detail?: string;
-  /** 0–1 (or a percentage) while uploading. */
+  /** Percent done (0–100) while uploading. */
   progress?: number | null;
 }
 

@@ -43,12 +43,12 @@ export function stepLabel(
   }
 }
 
-/** The upload progress of a job (0–1) when the server reports one. */
+/** The upload progress of a job (0–1, from the server's percentage) when it reports one. */
 function jobProgress(job: IJob): number | undefined {
   const running = job.steps?.find(step => step.state === 'running');
   const progress = running?.progress ?? job.progress;
   if (typeof progress === 'number' && isFinite(progress)) {
-    return progress > 1 ? progress / 100 : progress;
+    return Math.min(Math.max(progress / 100, 0), 1);
   }
   return undefined;
 }

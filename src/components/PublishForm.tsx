@@ -373,7 +373,7 @@ function JobView(props: {
               </span>{' '}
               {stepTitle(step, trans)}
               {typeof step.progress === 'number' && step.state === 'running'
-                ? ` ${Math.round(step.progress > 1 ? step.progress : step.progress * 100)}%`
+                ? ` ${Math.round(step.progress)}%`
                 : ''}
               {step.detail ? (
                 <span className="jp-RSConnect-stepDetail">
