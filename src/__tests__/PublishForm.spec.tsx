@@ -1,0 +1,166 @@
+/** The publish form's defaults and the request it sends. */
+jest.mock('../api', () => ({
+  ...jest.requireActual('../api'),
+  listServers: jest.fn(),
+  listDeployments: jest.fn()
+}));
+jest.mock('@jupyterlab/apputils', () => ({
+  Dialog: {},
+  Notification: {},
+  showDialog: jest.fn()
+}));
+
+import type { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+import { act } from 'react';
+import { Root, createRoot } from 'react-dom/client';
+
+import * as api from '../api';
+import { PublishPanel } from '../components/PublishForm';
+import { ConnectModel, DEFAULT_SETTINGS } from '../model';
+
+const mocked = api as jest.Mocked<typeof api>;
+const trans = {
+  __: (text: string, ...args: unknown[]) =>
+    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1])),
+  _n: (one: string, many: string, n: number) =>
+    (n === 1 ? one : many).replace('%1', String(n))
+} as unknown as TranslationBundle;
+
+const servers: api.IServer[] = [
+  { name: 'local', url: 'http://127.0.0.1:3939', source: 'embedded' },
+  { name: 'prod', url: 'https://connect.example.com', source: 'saved' }
+];
+
+describe('PublishPanel', () => {
+  let container: HTMLDivElement;
+  let root: Root;
+  let model: ConnectModel;
+  let onPublish: jest.Mock;
+
+  beforeAll(() => {
+    (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;
+  });
+
+  beforeEach(async () => {
+    jest.resetAllMocks();
+    mocked.listServers.mockResolvedValue(servers);
+    mocked.listDeployments.mockResolvedValue([]);
+    container = document.createElement('div');
+    document.body.appendChild(container);
+    root = createRoot(container);
+    model = new ConnectModel();
+    onPublish = jest.fn().mockResolvedValue(null);
+    await act(() => model.refreshServers());
+  });
+
+  afterEach(() => {
+    act(() => root.unmount());
+    container.remove();
+    model.dispose();
+  });
+
+  async function show(path: string): Promise<void> {
+    await act(async () => {
+      root.render(
+        <PublishPanel model={model} trans={trans} onPublish={onPublish} />
+      );
+    });
+    await act(async () => {
+      model.currentPath = path;
+    });
+    await act(() => model.refreshDeployments());
+  }
+
+  function field<T extends Element>(name: string): T {
+    return container.querySelector<T>(`[name="${name}"]`)!;
+  }
+
+  async function submit(): Promise<void> {
+    await act(async () => {
+      container
+        .querySelector('form.jp-RSConnect-publishForm')!
+        .dispatchEvent(
+          new Event('submit', { bubbles: true, cancelable: true })
+        );
+    });
+  }
+
+  it('asks to open a file when there is none', async () => {
+    await act(async () => {
+      root.render(
+        <PublishPanel model={model} trans={trans} onPublish={onPublish} />
+      );
+    });
+    expect(container.textContent).toContain('Open a notebook');
+  });
+
+  it('starts from the settings for a new notebook', async () => {
+    model.settings = {
+      ...DEFAULT_SETTINGS,
+      defaultServer: 'prod',
+      defaultMode: 'static'
+    };
+    await show('work/report.ipynb');
+    expect(field<HTMLSelectElement>('server').value).toBe('prod');
+    expect(field<HTMLSelectElement>('target').value).toBe('new');
+    expect(field<HTMLInputElement>('title').value).toBe('report');
+    expect(field<HTMLSelectElement>('mode').value).toBe('static');
+    await submit();
+    expect(onPublish).toHaveBeenCalledWith({
+      request: {
+        path: 'work/report.ipynb',
+        server: 'prod',
+        mode: 'static',
+        title: 'report',
+        hide_input: false
+      },
+      existingTitle: null
+    });
+  });
+
+  it('targets the deployment on the chosen server, with its title and mode', async () => {
+    mocked.listDeployments.mockResolvedValue([
+      {
+        server_name: 'local',
+        server_url: 'http://127.0.0.1:3939',
+        content_guid: 'g1',
+        title: 'Quarterly report',
+        mode: 'static',
+        app_mode: 'static',
+        hide_input: 'all',
+        content_url: 'http://127.0.0.1:3939/content/g1/'
+      }
+    ]);
+    await show('work/report.ipynb');
+    expect(field<HTMLSelectElement>('server').value).toBe('local');
+    expect(field<HTMLSelectElement>('target').value).toBe('g1');
+    expect(field<HTMLInputElement>('title').value).toBe('Quarterly report');
+    expect(field<HTMLSelectElement>('mode').value).toBe('static');
+    expect(field<HTMLInputElement>('hide_input').checked).toBe(true);
+    expect(
+      container.querySelector('.jp-RSConnect-publishButton')!.textContent
+    ).toBe('Update');
+    await submit();
+    expect(onPublish.mock.calls[0][0]).toMatchObject({
+      request: { content_guid: 'g1', server: 'local', hide_input: true },
+      existingTitle: 'Quarterly report'
+    });
+  });
+
+  it('publishes a Python file as an app with its entrypoint', async () => {
+    await show('apps/app.py');
+    expect(field('mode')).toBeNull();
+    expect(field<HTMLSelectElement>('app_mode').value).toBe('python-dash');
+    expect(field<HTMLInputElement>('entrypoint').value).toBe('app');
+    await submit();
+    expect(onPublish.mock.calls[0][0].request).toEqual({
+      path: 'apps/app.py',
+      server: 'local',
+      mode: 'app',
+      title: 'app',
+      app_mode: 'python-dash',
+      entrypoint: 'app'
+    });
+  });
+});
