@@ -135,6 +135,12 @@ async def update_content(request: web.Request) -> web.Response:
     for key in IMMUTABLE:
         if key in data and data[key] != current[key]:
             raise ApiError(53, f"The field {key!r} cannot be changed.")
+    content = await apply_update(state, user, content, data)
+    return web.json_response(await render(request, content, user))
+
+
+async def apply_update(state: State, user: Row, content: Row, data: dict[str, Any]) -> Row:
+    """Validate and store a partial update (v1 PATCH and legacy POST); the updated row."""
     validate_fields(data)
     sets: dict[str, Any] = {}
     for key in ("name", "title", "description", "access_type", "content_category"):
@@ -161,8 +167,7 @@ async def update_content(request: web.Request) -> web.Response:
         )
     except sqlite3.IntegrityError as exc:
         raise ApiError(26) from exc
-    content = await load_content(state.store, content["guid"])
-    return web.json_response(await render(request, content, user))
+    return await load_content(state.store, content["guid"])
 
 
 @routes.delete("/__api__/v1/content/{guid}")

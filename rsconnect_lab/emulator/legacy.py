@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from aiohttp import web
 
 from . import bundles
-from .access import content_for, load_content, role_on, root_url
+from .access import content_for, role_on, root_url
 from .auth import current_user
-from .content import insert_content, validate_fields
-from .errors import ApiError, read_object
+from .content import apply_update, insert_content
+from .errors import read_object
 from .modes import ORDINALS
 from .state import get_state
 from .store import Row
@@ -85,20 +84,10 @@ async def create_application(request: web.Request) -> web.Response:
 @routes.post("/__api__/applications/{guid}")
 async def update_application(request: web.Request) -> web.Response:
     """Merge-update; 1.x clients also post `id` and `needs_config`, which are ignored."""
-    state, _user, content = await content_for(request, edit=True)
+    state, user, content = await content_for(request, edit=True)
     data = await read_object(request)
     fields = ("name", "title", "description", "access_type")
-    changes: dict[str, Any] = {k: data[k] for k in fields if k in data}
-    validate_fields(changes)
-    if changes:
-        cols = ", ".join(f"{k} = ?" for k in changes)
-        try:
-            await state.store.execute(
-                f"UPDATE content SET {cols} WHERE guid = ?", *changes.values(), content["guid"]
-            )
-        except sqlite3.IntegrityError as exc:
-            raise ApiError(26) from exc
-    content = await load_content(state.store, content["guid"])
+    content = await apply_update(state, user, content, {k: data[k] for k in fields if k in data})
     return web.json_response(app_json(content, root_url(request)))
 
 
