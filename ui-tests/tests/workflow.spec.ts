@@ -140,6 +140,21 @@ test.describe('Publishing workflow', () => {
     expect(second[0].content_guid).toBe(first[0].content_guid);
     expect(second[0].content_url).toBe(first[0].content_url);
 
+    // Changing the type of that content is explained before anything is uploaded.
+    await form.locator('select[name="mode"]').selectOption('static');
+    await form.locator('button[type="submit"]').click();
+    await page
+      .locator('.jp-Dialog .jp-Dialog-button', { hasText: /^Update$/ })
+      .click();
+    await expect(form.locator('.jp-RSConnect-error')).toHaveAttribute(
+      'data-reason',
+      'app_mode_change'
+    );
+    await expect(form.locator('.jp-RSConnect-errorHint')).toContainText(
+      'New content'
+    );
+    expect(await listDeployments(page, filePath)).toEqual(second);
+
     // The server's content list has it.
     const local = panel.locator(
       'li.jp-RSConnect-server[data-server-name="local"]'
