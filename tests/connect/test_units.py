@@ -36,6 +36,22 @@ def test_path_prefix_and_port_kept() -> None:
     assert api_url("https://h/rsc", "/v1/content") == "https://h/rsc/__api__/v1/content"
 
 
+@pytest.mark.parametrize(
+    "given",
+    [
+        "http://h",
+        "http://h/",
+        "http://h/__api__",
+        "http://h/__api__/",
+        "https://h:8443/rsc/",
+        "https://h/rsc/__api__",
+    ],
+)
+def test_api_root_matches_posit_sdk(given: str) -> None:
+    posit_urls = pytest.importorskip("posit.connect.urls")
+    assert api_url(normalize_server_url(given), "") == str(posit_urls.Url(given)) + "/"
+
+
 def test_pasted_dashboard_link_gives_the_root() -> None:
     assert normalize_server_url("https://h/connect/#/apps/abc/access") == "https://h"
 
