@@ -470,8 +470,12 @@ class JobManager:
         return content
 
     async def _upload(self, job: PublishJob, step: Step, client: ConnectClient, path: Path) -> str:
+        def progress(sent: int, total: int) -> None:
+            step.progress = round(100 * sent / total, 1) if total else 100.0
+            step.detail = f"{step.progress:.0f}% of {_size(total)}"
+
         step.progress = 0.0
-        bundle = await client.bundles.upload(job.content_guid or "", path)
+        bundle = await client.bundles.upload(job.content_guid or "", path, progress=progress)
         step.progress = 100.0
         job.say(f"Uploaded bundle {bundle.id}")
         return str(bundle.id)

@@ -1,13 +1,12 @@
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from urllib.parse import unquote
 
 from tornado import web
 
-from ..connect import ConnectClient
 from ..servers import Server
+from ..verify import verify_server
 from .base import RSConnectLabHandler
 
 
@@ -36,20 +35,10 @@ class ServersHandler(RSConnectLabHandler):
             ca_cert=str(ca_cert) if ca_cert else self.server_store.default_ca_cert,
         )
         # Verify before saving: a server that is not Connect, or a wrong key, is never stored.
-        # One attempt, a short timeout: the person is waiting on the form.
-        async with ConnectClient(
-            server.url,
-            server.api_key,
-            insecure=server.insecure,
-            ca_cert=server.ca_cert,
-            retries=0,
-            timeout=20,
-        ) as client:
-            user = await client.verify()  # None: a valid key without a user (service principal)
-        username = user.username if user else None
+        verified = await verify_server(server, str(body.get("url", "")))
         saved = await asyncio.to_thread(
             self.server_store.save,
-            dataclasses.replace(server, username=username),
+            verified,
             also_rsconnect_python=bool(
                 body.get("save_to_rsconnect_python", self.services["save_to_rsconnect_python"])
             ),

@@ -146,6 +146,8 @@ async def test_publish_with_source_end_to_end(
     job = await wait_for_job(api, body["job"]["id"])
     assert job["state"] == "succeeded", job["full_log"]
     assert all(s["state"] == "done" for s in job["steps"]), job["steps"]
+    upload = next(s for s in job["steps"] if s["id"] == "upload")
+    assert upload["progress"] == 100.0 and "%" in upload["detail"]
     assert job["content_url"].startswith(emulator.url)
     page = await AsyncHTTPClient().fetch(
         job["content_url"], headers={"Authorization": f"Key {emulator.api_key}"}
@@ -286,3 +288,12 @@ async def test_publish_dash_app_from_its_py(api: Any, emulator: Any, jp_root_dir
     assert "marker-dash-layout" in layout.body.decode()
     status, deps = await api("GET", "deployments", path="dashapp/app.py")
     assert deps["deployments"][0]["app_mode"] == "python-dash"
+
+
+async def test_address_without_scheme_tries_https_then_http(api: Any, emulator: Any) -> None:
+    bare = emulator.url.removeprefix("http://")
+    status, body = await api(
+        "POST", "servers", body={"name": "bare", "url": bare, "api_key": emulator.api_key}
+    )
+    assert status == 201, body
+    assert body["server"]["url"] == emulator.url
