@@ -1,0 +1,138 @@
+import { TranslationBundle } from '@jupyterlab/translation';
+import * as React from 'react';
+
+import { IBundlePreview, IEnvironmentRequest } from '../api';
+import { ConnectModel } from '../model';
+import { ErrorMessage } from './ErrorMessage';
+
+/** Bytes as a short human size. */
+export function formatSize(bytes: number | null | undefined): string {
+  if (bytes === null || bytes === undefined) {
+    return '?';
+  }
+  const units = ['B', 'KB', 'MB', 'GB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** The bundle preview: every file with its size, and what is left out and why. */
+function BundlePreview(props: {
+  bundle: IBundlePreview;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { bundle, trans } = props;
+  return (
+    <div className="jp-RSConnect-bundle">
+      <div className="jp-RSConnect-serverMeta">
+        {trans._n(
+          'Bundle: %1 file, %2',
+          'Bundle: %1 files, %2',
+          bundle.files.length,
+          formatSize(bundle.total)
+        )}
+      </div>
+      <table className="jp-RSConnect-files">
+        <tbody>
+          {bundle.files.map(file => (
+            <tr key={file.path}>
+              <td className="jp-RSConnect-filePath">{file.path}</td>
+              <td className="jp-RSConnect-fileSize">{formatSize(file.size)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {bundle.excluded.length > 0 && (
+        <details className="jp-RSConnect-excluded">
+          <summary>
+            {trans._n(
+              '%1 path left out',
+              '%1 paths left out',
+              bundle.excluded.length
+            )}
+          </summary>
+          <ul>
+            {bundle.excluded.map(item => (
+              <li key={item.path}>
+                <span className="jp-RSConnect-filePath">{item.path}</span>
+                {' — '}
+                {item.reason}
+              </li>
+            ))}
+          </ul>
+        </details>
+      )}
+      {(bundle.warnings ?? []).map((w, i) => (
+        <div key={i} className="jp-RSConnect-warning" role="note">
+          {w}
+        </div>
+      ))}
+    </div>
+  );
+}
+
+/**
+ * The environment and bundle preview for the form's current choices: package
+ * source, Python version, packages, pre-flight warnings, the files.
+ */
+export function EnvironmentPreview(props: {
+  model: ConnectModel;
+  trans: TranslationBundle;
+  choices: Omit<IEnvironmentRequest, 'path'>;
+}): JSX.Element {
+  const { model, trans, choices } = props;
+  const { value, loading, error } = model.environment;
+  const inspect = (): void => void model.refreshEnvironment(choices);
+  return (
+    <details
+      className="jp-RSConnect-environment"
+      onToggle={event => {
+        if ((event.target as HTMLDetailsElement).open && !value && !loading) {
+          inspect();
+        }
+      }}
+    >
+      <summary>{trans.__('Environment and files')}</summary>
+      {loading && <p>{trans.__('Inspecting the environment…')}</p>}
+      <ErrorMessage error={error} trans={trans} />
+      {value && (
+        <div>
+          <div className="jp-RSConnect-serverMeta">
+            {trans.__(
+              'Python %1 · packages from %2',
+              value.python_version ?? '?',
+              value.source ?? '?'
+            )}
+          </div>
+          {(value.warnings ?? []).map((w, i) => (
+            <div key={i} className="jp-RSConnect-warning" role="note">
+              {w}
+            </div>
+          ))}
+          <pre
+            className="jp-RSConnect-packages"
+            tabIndex={0}
+            aria-label={trans.__('Packages')}
+          >
+            {(value.packages ?? []).join('\n')}
+          </pre>
+          {value.bundle && (
+            <BundlePreview bundle={value.bundle} trans={trans} />
+          )}
+        </div>
+      )}
+      <button
+        type="button"
+        className="jp-RSConnect-linkButton"
+        onClick={inspect}
+        disabled={loading}
+      >
+        {value ? trans.__('Inspect again') : trans.__('Inspect')}
+      </button>
+    </details>
+  );
+}
