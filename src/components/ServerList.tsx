@@ -13,9 +13,9 @@ import { useState } from 'react';
 import { ApiError, IContentItem, IServer } from '../api';
 import { ConnectModel } from '../model';
 import { AddServerForm } from './AddServerForm';
+import { ContentList } from './ContentList';
 import { ErrorMessage } from './ErrorMessage';
 import { useSignals } from './hooks';
-import { LinkButton } from './LinkButton';
 
 /** Labels of server sources. */
 function sourceLabel(source: string, trans: TranslationBundle): string {
@@ -37,41 +37,6 @@ type VerifyState =
   | { state: 'busy' }
   | { state: 'ok'; content: IContentItem[] }
   | { state: 'error'; error: ApiError };
-
-/** The user's content on a server, with links to open it. */
-function ContentList(props: {
-  content: IContentItem[];
-  trans: TranslationBundle;
-}): JSX.Element {
-  const { content, trans } = props;
-  return (
-    <details className="jp-RSConnect-content">
-      <summary>{trans.__('Your content')}</summary>
-      <ul>
-        {content.map(item => (
-          <li key={item.guid} data-content-guid={item.guid}>
-            <span className="jp-RSConnect-contentTitle">
-              {item.title || item.name || item.guid}
-            </span>
-            {item.app_mode ? (
-              <span className="jp-RSConnect-serverMeta">
-                {' '}
-                · {item.app_mode}
-              </span>
-            ) : null}
-            <div className="jp-RSConnect-serverActions">
-              <LinkButton url={item.content_url} label={trans.__('Open')} />
-              <LinkButton
-                url={item.dashboard_url}
-                label={trans.__('Dashboard')}
-              />
-            </div>
-          </li>
-        ))}
-      </ul>
-    </details>
-  );
-}
 
 function ServerItem(props: {
   server: IServer;
