@@ -129,6 +129,12 @@ test.describe('Publishing to Posit Connect', () => {
     await expect(
       page.locator(`${PANEL} .jp-RSConnect-publish`)
     ).toHaveAttribute('data-path', `${tmpPath}/${name}`);
+    // The keyboard focus lands in the form, on its first field.
+    await expect(
+      page.locator(
+        `${PANEL} form.jp-RSConnect-publishForm select[name="server"]`
+      )
+    ).toBeFocused();
     await page.screenshot({
       path: testInfo.outputPath('notebook-and-panel.png')
     });
