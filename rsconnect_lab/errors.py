@@ -13,6 +13,7 @@ from .connect.errors import ConnectError
 from .environment import EnvironmentDetectionError
 from .paths import PathError
 from .publish_errors import PublishError
+from .render import RenderError
 from .servers import ServerStoreError
 
 # Connect failure kinds that are the remote side's fault answer 502; the rest are the request's.
@@ -44,6 +45,8 @@ def describe(error: BaseException) -> tuple[int, dict[str, Any]] | None:
             "message": error.message,
             "reason": error.reason,
         }
+    if isinstance(error, RenderError):  # the notebook itself failed to run
+        return 422, {"message": error.message, "reason": error.reason}
     if isinstance(error, EnvironmentDetectionError):
         return 422, {"message": error.message, "reason": "environment"}
     return None

@@ -13,17 +13,16 @@ import contextlib
 import logging
 import re
 import time
-import uuid
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from .bundle import APP_MODES, canonical_mode
 from .connect import ConnectClient
 from .connect.errors import NotFound
 from .environment import Interpreter
 from .errors import describe
+from .job import PublishJob, Step, strip_ansi
 from .packaging import build_bundle, inspect_environment, resolve_interpreter
 from .paths import check_file, check_notebook, relative_to_root, resolve_in_root
 from .plan import PublishPlan, default_title
@@ -33,94 +32,11 @@ from .servers import Server
 
 log = logging.getLogger(__name__)
 
-JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
-StepState = Literal["pending", "running", "done", "failed", "skipped", "cancelled"]
 
 MODES = {"static": "static", "source": "jupyter-static", "voila": "jupyter-voila"}
 HIDE_INPUT = ("none", "all", "tagged")
 ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 KEEP_FINISHED_JOBS = 50
-
-
-@dataclass
-class Step:
-    id: str
-    label: str
-    state: StepState = "pending"
-    detail: str = ""
-    progress: float | None = None
-
-    def public(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "state": self.state,
-            "detail": self.detail,
-            "progress": self.progress,
-        }
-
-
-STEP_LABELS = (
-    ("environment", "Inspect the environment"),
-    ("bundle", "Build the bundle"),
-    ("content", "Find or create the content"),
-    ("upload", "Upload the bundle"),
-    ("deploy", "Deploy"),
-    ("verify", "Check that the content answers"),
-)
-
-
-@dataclass
-class PublishJob:
-    plan: PublishPlan
-    server: Server
-    id: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
-    state: JobState = "queued"
-    steps: list[Step] = field(default_factory=lambda: [Step(i, label) for i, label in STEP_LABELS])
-    log: list[str] = field(default_factory=list)
-    content_guid: str | None = None
-    content_url: str | None = None
-    dashboard_url: str | None = None
-    error: dict[str, Any] | None = None
-    created: float = field(default_factory=time.time)
-    finished: float | None = None
-    task: asyncio.Task[None] | None = field(default=None, repr=False)
-
-    @property
-    def done(self) -> bool:
-        return self.state in ("succeeded", "failed", "cancelled")
-
-    @property
-    def current_step(self) -> Step | None:
-        return next((s for s in self.steps if s.state == "running"), None)
-
-    def step(self, step_id: str) -> Step:
-        return next(s for s in self.steps if s.id == step_id)
-
-    def say(self, line: str) -> None:
-        self.log.append(line)
-
-    def snapshot(self, since: int = 0) -> dict[str, Any]:
-        current = self.current_step
-        return {
-            "id": self.id,
-            "path": self.plan.rel_path,
-            "server": self.server.name,
-            "mode": self.plan.mode,
-            "app_mode": self.plan.app_mode,
-            "title": self.plan.title,
-            "state": self.state,
-            "step": current.id if current else None,
-            "steps": [s.public() for s in self.steps],
-            "log": self.log[since:],
-            "log_length": len(self.log),
-            "content_guid": self.content_guid,
-            "content_url": self.content_url,
-            "dashboard_url": self.dashboard_url,
-            "error": self.error,
-            "created": self.created,
-            "finished": self.finished,
-        }
 
 
 class JobManager:
@@ -238,6 +154,12 @@ class JobManager:
 
     async def cancel(self, job_id: str) -> PublishJob:
         job = self.get(job_id)
+        if not job.done and not job.cancellable:
+            raise PublishError(
+                "The new version is already being made live on Connect; it can no longer be stopped.",
+                "not_cancellable",
+                409,
+            )
         if job.task and not job.task.done():
             job.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -350,57 +272,97 @@ class JobManager:
             )
             bundle_path = bundle.path
             content = await self._step(job, "content", lambda s: self._content(job, s, client))
-            job.content_guid = content.guid
-            job.content_url = content.content_url
-            job.dashboard_url = content.dashboard_url
             bundle_id = await self._step(
                 job, "upload", lambda s: self._upload(job, s, client, bundle.path)
             )
-            await self._step(job, "deploy", lambda s: self._deploy(job, s, client, bundle_id))
-            await self._step(job, "verify", lambda s: self._verify(job, s, client))
+            # Where the server allows it, build a draft first: a cancel or a failure before
+            # activation leaves the live version as it was (rsconnect-python does the same).
+            draft = await client.supports("draft_deploy")
+            await self._step(
+                job, "deploy", lambda s: self._deploy(job, s, client, bundle_id, draft=draft)
+            )
+            await self._step(
+                job, "verify", lambda s: self._verify(job, s, client, bundle_id, draft=draft)
+            )
+            if draft:
+                job.cancellable = False
+                await self._step(
+                    job, "activate", lambda s: self._activate(job, s, client, bundle_id)
+                )
+            else:
+                activate = job.step("activate")
+                activate.state = "skipped"
+                activate.detail = "live with the deploy (Connect before 2025.06 has no drafts)"
             await asyncio.to_thread(
-                self.records.save,
-                plan.path,
-                Deployment(
-                    server_url=job.server.url,
-                    server_name=job.server.name,
-                    content_guid=content.guid,
-                    content_id=content.id,
-                    content_url=content.content_url or "",
-                    dashboard_url=content.dashboard_url or "",
-                    title=plan.title,
-                    app_mode=plan.app_mode,
-                    mode=plan.mode,
-                    bundle_id=bundle_id,
-                    hide_input=plan.hide_input,
-                    entrypoint=plan.entrypoint,
-                    extra_files=[relative_to_root(self.root_dir, p) for p in plan.extra_files],
-                ),
+                self.records.save, plan.path, self._record(job, content, bundle_id)
             )
             job.state = "succeeded"
             job.say(f"Published: {job.content_url}")
         except asyncio.CancelledError:
             job.state = "cancelled"
-            job.say("Cancelled.")
-            job.error = {
-                "message": "The publish was cancelled.",
-                "reason": "cancelled",
-                "step": self._failed_step(job),
-            }
-            for step in job.steps:
-                if step.state == "pending":
-                    step.state = "cancelled"
+            step = self._failed_step(job)
+            message = "The publish was cancelled; the live content is unchanged."
+            if step == "deploy" and not await _quietly(client.supports("draft_deploy")):
+                message = (
+                    "The publish was cancelled, but Connect may still finish the deploy it had "
+                    "started (this server has no drafts); check the content."
+                )
+            job.say(f"Cancelled. {message.split('; ', 1)[-1].capitalize()}")
+            job.error = {"message": message, "reason": "cancelled", "step": step}
+            for s in job.steps:
+                if s.state == "pending":
+                    s.state = "cancelled"
+            await self._clean_up(job, client)
         except Exception as exc:
             known = describe(exc)
             if known is None:  # a bug of ours; the job must still end with a readable cause
                 self.log.exception("rsconnect_lab: publish job %s failed", job.id)
                 self._fail(job, f"Unexpected error: {type(exc).__name__}: {exc}", "internal")
             else:
-                self._fail(job, known[1]["message"], known[1]["reason"], extra=_task_details(exc))
+                self._fail(
+                    job,
+                    strip_ansi(known[1]["message"]),
+                    known[1]["reason"],
+                    extra=_task_details(exc),
+                )
+            await self._clean_up(job, client)
         finally:
             job.finished = time.time()
             if bundle_path is not None:
                 await asyncio.to_thread(bundle_path.unlink, True)
+
+    def _record(self, job: PublishJob, content: Any, bundle_id: str) -> Deployment:
+        plan = job.plan
+        return Deployment(
+            server_url=job.server.url,
+            server_name=job.server.name,
+            content_guid=content.guid,
+            content_id=content.id,
+            content_url=content.content_url or "",
+            dashboard_url=content.dashboard_url or "",
+            title=plan.title,
+            app_mode=plan.app_mode,
+            mode=plan.mode,
+            bundle_id=bundle_id,
+            hide_input=plan.hide_input,
+            entrypoint=plan.entrypoint,
+            extra_files=[relative_to_root(self.root_dir, p) for p in plan.extra_files],
+        )
+
+    async def _clean_up(self, job: PublishJob, client: ConnectClient) -> None:
+        """A content item this job created and never made live goes again: nothing half-made
+        stays behind to clash with the next try."""
+        if not (job.created_content and job.content_guid and job.cancellable):
+            return
+        try:
+            await asyncio.shield(client.content.delete(job.content_guid))
+        except Exception as exc:  # the failure being reported matters more than this one
+            job.say(f"Could not remove the unpublished content item {job.content_guid}: {exc}")
+            return
+        job.say(f"Removed the new content item {job.content_guid}: it was never published.")
+        job.content_guid = job.content_url = job.dashboard_url = None
+        if job.error:
+            job.error.pop("logs_url", None)
 
     @staticmethod
     def _failed_step(job: PublishJob) -> str | None:
@@ -444,11 +406,9 @@ class JobManager:
         if job.plan.mode == "static":
             job.say("Rendering the notebook to HTML (running it)…")
         bundle = await build_bundle(job.plan, env, interpreter)
-        files = bundle.manifest.get("files", {})
-        step.detail = f"{_size(bundle.size)}, {len(files)} files"
-        job.say(
-            f"Bundle: {_size(bundle.size)} ({', '.join(sorted(files)) or bundle.manifest['metadata'].get('primary_html', '')})"
-        )
+        members = [f for f in bundle.files if f != "manifest.json"]
+        step.detail = f"{_size(bundle.size)}, {len(members)} file{'s' if len(members) != 1 else ''}"
+        job.say(f"Bundle: {_size(bundle.size)} ({', '.join(members)})")
         return bundle
 
     async def _content(self, job: PublishJob, step: Step, client: ConnectClient) -> Any:
@@ -462,8 +422,12 @@ class JobManager:
         else:
             name = await client.content.unique_name(plan.title)
             content = await client.content.create(name=name, title=plan.title)
+            job.created_content = True
             step.detail = f"created '{name}'"
             job.say(f"Created content {content.guid} named '{name}'")
+        job.content_guid = content.guid
+        job.content_url = content.content_url
+        job.dashboard_url = content.dashboard_url
         if plan.env_vars:
             await client.content_env.update(content.guid, plan.env_vars)
             job.say(f"Set environment variables: {', '.join(sorted(plan.env_vars))}")
@@ -480,10 +444,9 @@ class JobManager:
         job.say(f"Uploaded bundle {bundle.id}")
         return str(bundle.id)
 
-    async def _deploy(
-        self, job: PublishJob, step: Step, client: ConnectClient, bundle_id: str
+    async def _follow(
+        self, job: PublishJob, step: Step, client: ConnectClient, task_id: str
     ) -> None:
-        task_id = await client.deploy(job.content_guid or "", bundle_id)
         step.detail = f"task {task_id}"
         logs_url = f"{job.dashboard_url.rstrip('/')}/logs" if job.dashboard_url else None
         async for line in client.tasks.follow(
@@ -491,23 +454,52 @@ class JobManager:
         ):
             job.say(line)
 
-    async def _verify(self, job: PublishJob, step: Step, client: ConnectClient) -> None:
-        status = await client.probe(job.content_url or client.content_url(job.content_guid or ""))
-        step.detail = f"HTTP {status}"
+    async def _deploy(
+        self, job: PublishJob, step: Step, client: ConnectClient, bundle_id: str, *, draft: bool
+    ) -> None:
+        task_id = await client.deploy(job.content_guid or "", bundle_id, activate=not draft)
+        await self._follow(job, step, client, task_id)
+
+    async def _verify(
+        self, job: PublishJob, step: Step, client: ConnectClient, bundle_id: str, *, draft: bool
+    ) -> None:
+        guid = job.content_guid or ""
+        url = (
+            client.draft_url(guid, bundle_id)
+            if draft
+            else (job.content_url or client.content_url(guid))
+        )
+        status = await client.probe(url)
+        step.detail = f"{'draft ' if draft else ''}HTTP {status}"
         if status >= 500:
             raise PublishError(
-                f"The content was deployed but answers HTTP {status}; see its logs.",
+                f"The content was built but answers HTTP {status}, so it was not made live; "
+                "see its logs.",
                 "content_error",
                 502,
             )
 
+    async def _activate(
+        self, job: PublishJob, step: Step, client: ConnectClient, bundle_id: str
+    ) -> None:
+        task_id = await client.deploy(job.content_guid or "", bundle_id, activate=True)
+        await self._follow(job, step, client, task_id)
+
+
+async def _quietly(check: Any) -> bool:
+    try:
+        return bool(await check)
+    except Exception:
+        return False
+
 
 def _task_details(exc: Exception) -> dict[str, Any]:
     details: dict[str, Any] = {}
-    for attr in ("logs_url", "last_lines", "task_id"):
-        value = getattr(exc, attr, None)
-        if value:
-            details[attr] = list(value) if attr == "last_lines" else value
+    if lines := getattr(exc, "last_lines", None):
+        details["last_lines"] = [strip_ansi(line) for line in lines]
+    for attr in ("logs_url", "task_id"):
+        if value := getattr(exc, attr, None):
+            details[attr] = value
     return details
 
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tornado.httpclient import AsyncHTTPClient
 
 from .conftest import wait_for_job
 
@@ -70,7 +72,88 @@ async def test_cancel_during_slow_deploy(api: Any, emulator: Any, notebook: Any)
     job = await wait_for_job(api, job_id)
     assert job["state"] == "cancelled"
     assert job["error"]["step"] == "deploy"
+    assert "unchanged" in job["error"]["message"]
     assert (await api("GET", "deployments", path=path))[1] == {"deployments": []}
+    # The content item this publish created was never live: it is gone again.
+    assert job["content_guid"] is None
+    assert not await _content_titled(emulator, "Cancel me")
+
+
+async def _content_titled(emulator: Any, title: str) -> list[dict[str, Any]]:
+    response = await AsyncHTTPClient().fetch(
+        f"{emulator.url}/__api__/v1/content", headers={"Authorization": f"Key {emulator.api_key}"}
+    )
+    return [c for c in json.loads(response.body) if c["title"] == title]
+
+
+async def test_cancelled_redeploy_leaves_the_live_version(
+    api: Any, emulator: Any, notebook: Any
+) -> None:
+    await _add(api, emulator)
+    path = notebook("cancel2/live.ipynb", "print('marker-live-v1')")
+    status, body = await api(
+        "POST", "publish", body={"path": path, "server": "emu", "title": "Stays live"}
+    )
+    first = await wait_for_job(api, body["job"]["id"])
+    assert first["state"] == "succeeded", first["full_log"]
+    (live,) = await _content_titled(emulator, "Stays live")
+    emulator.set_fault("GET /__api__/v1/tasks/*", delay=3.0)
+    try:
+        _status, body = await api(
+            "POST", "publish", body={"path": path, "server": "emu", "title": "Stays live"}
+        )
+        job_id = body["job"]["id"]
+        for _ in range(200):
+            _, job = await api("GET", "jobs", job_id)
+            if job["step"] == "deploy":
+                break
+            await asyncio.sleep(0.1)
+        assert (await api("DELETE", "jobs", job_id))[0] == 202
+    finally:
+        emulator.clear_faults()
+    job = await wait_for_job(api, job_id)
+    assert job["state"] == "cancelled"
+    await asyncio.sleep(3)  # let the emulator finish the draft build it had started
+    (after,) = await _content_titled(emulator, "Stays live")
+    assert after["bundle_id"] == live["bundle_id"]  # the draft never went live
+    assert after["guid"] == first["content_guid"]  # existing content is never removed
+
+
+async def test_failed_first_publish_leaves_nothing_behind(
+    api: Any, emulator: Any, notebook: Any
+) -> None:
+    await _add(api, emulator)
+    path = notebook("fail2/broken.ipynb", "raise ValueError('boom: bad data')")
+    for _ in range(2):  # the retry finds no half-made content to clash with
+        status, body = await api(
+            "POST", "publish", body={"path": path, "server": "emu", "title": "Broken twice"}
+        )
+        assert status == 202, body
+        job = await wait_for_job(api, body["job"]["id"])
+        assert job["state"] == "failed" and job["error"]["step"] == "deploy"
+        assert "\x1b" not in job["error"]["message"] and "\x1b" not in "\n".join(job["full_log"])
+        assert (
+            "ValueError: boom: bad data"
+            in "\n".join(job["error"].get("last_lines", [])) + job["error"]["message"]
+        )
+    assert not await _content_titled(emulator, "Broken twice")
+
+
+async def test_broken_snapshot_is_a_render_failure_not_a_crash(
+    api: Any, emulator: Any, notebook: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    await _add(api, emulator)
+    path = notebook("fail3/broken.ipynb", "raise ValueError('boom: snapshot')")
+    _status, body = await api(
+        "POST",
+        "publish",
+        body={"path": path, "server": "emu", "mode": "static", "title": "Broken snapshot"},
+    )
+    job = await wait_for_job(api, body["job"]["id"])
+    assert job["state"] == "failed"
+    assert (job["error"]["step"], job["error"]["reason"]) == ("bundle", "render_failed")
+    assert "Unexpected error" not in job["error"]["message"]
+    assert "publish job" not in caplog.text  # no traceback logged for the user's own error
 
 
 async def test_env_vars_sent_never_stored_and_key_never_logged(
@@ -103,3 +186,31 @@ async def test_env_vars_sent_never_stored_and_key_never_logged(
     assert secret not in str(job)
     assert emulator.api_key not in caplog.text
     assert secret not in caplog.text
+
+
+async def test_server_without_drafts_deploys_live_directly(
+    api: Any, notebook: Any, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from rsconnect_lab.emulator import Emulator
+
+    old = Emulator(data_dir=tmp_path_factory.mktemp("old-connect"), version="2024.01.0")
+    old.start()
+    try:
+        status, body = await api(
+            "POST", "servers", body={"name": "old", "url": old.url, "api_key": old.api_key}
+        )
+        assert status == 201, body
+        path = notebook("old/nb.ipynb", "print('marker-old-server')")
+        status, body = await api(
+            "POST", "publish", body={"path": path, "server": "old", "title": "On an old Connect"}
+        )
+        job = await wait_for_job(api, body["job"]["id"])
+        assert job["state"] == "succeeded", job["full_log"]
+        activate = next(s for s in job["steps"] if s["id"] == "activate")
+        assert activate["state"] == "skipped" and "2025.06" in activate["detail"]
+        page = await AsyncHTTPClient().fetch(
+            job["content_url"], headers={"Authorization": f"Key {old.api_key}"}
+        )
+        assert "marker-old-server" in page.body.decode()
+    finally:
+        old.stop()
