@@ -91,7 +91,7 @@ async def test_cancelled_redeploy_leaves_the_live_version(
 ) -> None:
     await _add(api, emulator)
     path = notebook("cancel2/live.ipynb", "print('marker-live-v1')")
-    status, body = await api(
+    _, body = await api(
         "POST", "publish", body={"path": path, "server": "emu", "title": "Stays live"}
     )
     first = await wait_for_job(api, body["job"]["id"])
