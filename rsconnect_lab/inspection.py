@@ -26,7 +26,7 @@ async def describe(
         plan, interpreter, server_python_settings=python_settings, always=True
     )
     assert env is not None
-    bundle = await preview(plan, env)
+    preview_json = (await preview(plan, env)).to_json()
     return {
         "path": plan.rel_path,
         "mode": plan.mode,
@@ -34,7 +34,11 @@ async def describe(
         "interpreter_source": interpreter.source if interpreter else "server",
         "kernel_name": interpreter.kernel_name if interpreter else None,
         **env.to_json(),
-        "bundle": bundle.to_json(),
+        # The preview repeats the environment's warnings; the form shows each once.
+        "bundle": {
+            **preview_json,
+            "warnings": [w for w in preview_json["warnings"] if w not in env.warnings],
+        },
     }
 
 

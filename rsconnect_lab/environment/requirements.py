@@ -80,21 +80,23 @@ def freeze_lines(dists: Iterable[Distribution]) -> Filtered:
     """pip freeze of the probed distributions, filtered; editable installs become name==version."""
     installed = {d.key: d.version for d in dists}
     raw: list[str] = []
-    warnings: list[str] = []
+    editable: dict[str, str] = {}  # pinned line -> warning
     for dist in dists:
         if not dist.freeze:
             continue
         if dist.editable:
+            line = f"{dist.name}=={dist.version}"
             location = dist.url or "a local folder"
-            warnings.append(
+            editable[line] = (
                 f"{dist.name} is an editable install from {location}; listed as "
-                f"{dist.name}=={dist.version}, which Connect must find on its package index."
+                f"{line}, which Connect must find on its package index."
             )
-            raw.append(f"{dist.name}=={dist.version}")
+            raw.append(line)
         else:
             raw.append(dist.line)
     result = filter_lines(raw, installed)
-    result.warnings[:0] = warnings
+    # Only for lines that survive the filter (rsconnect-python drops e.g. rsconnect-* itself).
+    result.warnings[:0] = [w for line, w in editable.items() if line in result.lines]
     return result
 
 
