@@ -27,6 +27,8 @@ async def describe(
     )
     assert env is not None
     preview_json = (await preview(plan, env)).to_json()
+    for item in preview_json["files"]:
+        item.pop("source", None)  # the server's own paths stay on the server
     return {
         "path": plan.rel_path,
         "mode": plan.mode,

@@ -16,6 +16,7 @@ class PublishPlan:
     title: str
     content_guid: str | None = None
     new: bool = False
+    check_title: bool = False  # with new: still refuse a title the user already has
     hide_input: str = "none"  # none | all | tagged
     extra_files: list[Path] = field(default_factory=list)
     entrypoint: str | None = None

@@ -119,11 +119,30 @@ class JobManager:
             title=title,
             content_guid=str(body["content_guid"]) if body.get("content_guid") else None,
             new=bool(body.get("new", False)),
+            check_title=bool(body.get("check_title", False)),
             hide_input=hide_input,
             extra_files=extra_files,
             entrypoint=entrypoint,
             env_vars=dict(env_vars),
         )
+
+    async def check(self, body: Mapping[str, Any], server: Server) -> dict[str, Any]:
+        """Everything ``start`` settles before building (path, clash, mode change), nothing run:
+        the form asks this before its "update existing content?" confirmation."""
+        plan = await self.plan(body)
+        client = await self.clients.get(server)
+        await self._choose_target(plan, server, client)
+        return {
+            "path": plan.rel_path,
+            "app_mode": plan.app_mode,
+            "title": plan.title,
+            "content_guid": plan.content_guid,
+            "new": plan.content_guid is None,
+        }
+
+    def list(self) -> list[PublishJob]:
+        """Jobs still running, then the finished ones newest first (the panel resumes these)."""
+        return sorted(self.jobs.values(), key=lambda j: (j.done, -j.created))
 
     async def start(self, body: Mapping[str, Any], server: Server) -> PublishJob:
         plan = await self.plan(body)
@@ -189,9 +208,9 @@ class JobManager:
             content = await client.content.get(plan.content_guid)
             self._check_mode(plan, content.app_mode, content.bundle_id, content.title)
             return
-        if plan.new:
-            return
-        records = await asyncio.to_thread(self.records.list, plan.path)
+        if plan.new and not plan.check_title:
+            return  # "publish new" confirmed by the person: a same-titled item is fine
+        records = [] if plan.new else await asyncio.to_thread(self.records.list, plan.path)
         for record in records:
             if record.server_url.rstrip("/") != server.url.rstrip("/"):
                 continue

@@ -7,7 +7,7 @@ from typing import Any
 from .content import ContentHandler
 from .deployments import DeploymentsHandler
 from .environment import EnvironmentHandler, ManifestHandler
-from .jobs import JobHandler, PublishHandler
+from .jobs import JobHandler, JobsHandler, PublishHandler
 from .servers import ServerHandler, ServersHandler
 from .version import VersionHandler
 
@@ -24,6 +24,7 @@ def route_table() -> list[tuple[str, Any]]:
         ("environment", EnvironmentHandler),
         ("manifest", ManifestHandler),
         ("publish", PublishHandler),
+        ("jobs", JobsHandler),
         (r"jobs/(?P<job_id>[A-Za-z0-9_-]+)", JobHandler),
         ("deployments", DeploymentsHandler),
     ]

@@ -13,8 +13,20 @@ class PublishHandler(RSConnectLabHandler):
         jobs: JobManager = self.services["jobs"]
         body = self.json_body()
         server = await self.server(str(body.get("server", "")))
+        if body.get("dry_run"):
+            self.reply({"target": await jobs.check(body, server)})
+            return
         job = await jobs.start(body, server)
         self.reply({"job": job.snapshot(0)}, status=202)
+
+
+class JobsHandler(RSConnectLabHandler):
+    """Running and recent jobs, so the panel can pick a publish up again after a reload."""
+
+    @web.authenticated
+    def get(self) -> None:
+        jobs: JobManager = self.services["jobs"]
+        self.reply({"jobs": [j.snapshot(0) | {"log": []} for j in jobs.list()]})
 
 
 class JobHandler(RSConnectLabHandler):

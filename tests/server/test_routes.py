@@ -297,3 +297,48 @@ async def test_address_without_scheme_tries_https_then_http(api: Any, emulator: 
     )
     assert status == 201, body
     assert body["server"]["url"] == emulator.url
+
+
+async def test_dry_run_new_with_title_check_and_job_list(
+    api: Any, emulator: Any, notebook: Any
+) -> None:
+    await _add_emulator(api, emulator)
+    path = notebook("dry/a.ipynb", "print('dry')")
+    base = {"path": path, "server": "emu", "mode": "source", "title": "Dry run title"}
+    status, body = await api("POST", "publish", body={**base, "dry_run": True})
+    assert (status, body["target"]["new"]) == (200, True)
+    status, body = await api("POST", "publish", body=base)
+    job = await wait_for_job(api, body["job"]["id"])
+    assert job["state"] == "succeeded", job["full_log"]
+
+    # The record is found by a dry run, and a mode change is explained before any upload.
+    status, body = await api("POST", "publish", body={**base, "dry_run": True})
+    assert body["target"]["content_guid"] == job["content_guid"]
+    status, body = await api("POST", "publish", body={**base, "mode": "static", "dry_run": True})
+    assert (status, body["reason"]) == (409, "app_mode_change")
+
+    # "New content" picked in the form still meets the clash; confirmed "publish new" does not.
+    other = notebook("dry/b.ipynb", "print('dry b')")
+    status, body = await api(
+        "POST",
+        "publish",
+        body={**base, "path": other, "new": True, "check_title": True, "dry_run": True},
+    )
+    assert (status, body["reason"]) == (409, "title_conflict")
+    status, body = await api(
+        "POST", "publish", body={**base, "path": other, "new": True, "dry_run": True}
+    )
+    assert status == 200 and body["target"]["new"] is True
+
+    status, body = await api("GET", "jobs")
+    assert status == 200
+    assert job["id"] in [j["id"] for j in body["jobs"]]
+
+
+async def test_preview_keeps_server_paths_private(
+    api: Any, notebook: Any, jp_root_dir: Path
+) -> None:
+    path = notebook("private/nb.ipynb")
+    status, env = await api("POST", "environment", body={"path": path})
+    assert status == 200, env
+    assert str(jp_root_dir) not in json.dumps(env["bundle"])
