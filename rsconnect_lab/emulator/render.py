@@ -42,6 +42,9 @@ def nbconvert_args(
     return [*args, notebook]
 
 
+_NOISE = "Kernel is running over TCP without encryption"
+
+
 async def render_notebook(
     python: str,
     src: Path,
@@ -67,7 +70,8 @@ async def render_notebook(
         async for raw in proc.stdout:
             line = raw.decode("utf-8", "replace").rstrip()
             lines.append(line)
-            log(line)
+            if _NOISE not in line:  # ipykernel's note about local TCP, on every run
+                log(line)
         code = await proc.wait()
     except asyncio.CancelledError:
         proc.kill()
