@@ -94,9 +94,12 @@ async def forward(
                 value = rewrite_location(value, app, prefix)
             resp.headers.add(key, value)
         await resp.prepare(request)
-        async for chunk in upstream.content.iter_any():
-            await resp.write(chunk)
-        await resp.write_eof()
+        try:
+            async for chunk in upstream.content.iter_any():
+                await resp.write(chunk)
+            await resp.write_eof()
+        except ConnectionResetError:
+            pass  # the viewer closed the page mid-answer: nothing left to tell anyone
     return resp
 
 
