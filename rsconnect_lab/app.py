@@ -8,7 +8,7 @@ from typing import Any
 
 from jupyter_core.paths import jupyter_data_dir
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Bool, Dict, List, Unicode, default
+from traitlets import Bool, Dict, Integer, List, Unicode, default
 
 from . import __version__
 from .clients import ClientPool
@@ -63,6 +63,15 @@ class RSConnectLab(ExtensionApp):
         config=True
     )
 
+    embedded_emulator_port = Integer(
+        0, help="Port of the embedded emulator (0: any free port)."
+    ).tag(config=True)
+
+    register_embedded_emulator = Bool(
+        True,
+        help="List the embedded emulator as the server 'local'; off, it runs unlisted (first-run tests).",
+    ).tag(config=True)
+
     @default("data_dir")
     def _default_data_dir(self) -> str:
         return os.path.join(jupyter_data_dir(), "rsconnect_lab")
@@ -112,9 +121,12 @@ class RSConnectLab(ExtensionApp):
     def _start_embedded_emulator(self) -> None:
         from .emulator import Emulator
 
-        emu = Emulator(data_dir=Path(self.embedded_emulator_data))
+        emu = Emulator(data_dir=Path(self.embedded_emulator_data), port=self.embedded_emulator_port)
         emu.start()
         self._emulator = emu
+        self.log.info("rsconnect_lab: embedded Connect emulator on %s", emu.url)
+        if not self.register_embedded_emulator:
+            return
         self.server_store.add_runtime(
             Server(
                 name=EMBEDDED_SERVER_NAME,
@@ -124,7 +136,6 @@ class RSConnectLab(ExtensionApp):
                 username="admin",
             )
         )
-        self.log.info("rsconnect_lab: embedded Connect emulator on %s", emu.url)
 
     def initialize_handlers(self) -> None:
         self.handlers.extend(route_table())
