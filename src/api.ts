@@ -40,6 +40,9 @@ export interface IAddServerRequest {
 /** Publish modes of the REST API. */
 export type PublishMode = 'static' | 'source' | 'voila' | 'app';
 
+/** Which code cells a notebook is published without. */
+export type HideInput = 'none' | 'all' | 'tagged';
+
 /** The body of `POST publish`. */
 export interface IPublishRequest {
   path: string;
@@ -48,7 +51,9 @@ export interface IPublishRequest {
   title: string;
   content_guid?: string;
   new?: boolean;
-  hide_input?: boolean;
+  /** With `new`: still answer 409 `title_conflict` when the user has content of this title. */
+  check_title?: boolean;
+  hide_input?: boolean | HideInput;
   extra_files?: string[];
   entrypoint?: string;
   app_mode?: string;
@@ -79,6 +84,8 @@ export interface IJobError {
   step?: string | null;
   /** Connect's page with the content's logs, when the deploy task failed. */
   logs_url?: string | null;
+  /** The task's last lines, without terminal colours. */
+  last_lines?: string[] | null;
   [key: string]: unknown;
 }
 
@@ -113,6 +120,8 @@ export interface IJob {
   dashboard_url?: string | null;
   error?: IJobError | null;
   steps?: IJobStep[];
+  /** False once the new version is being made live: a cancel would be refused. */
+  cancellable?: boolean;
   /** Any further fields the server sends. */
   [key: string]: unknown;
 }
@@ -161,6 +170,10 @@ export interface IDeployment {
   content_url?: string;
   dashboard_url?: string;
   deployed_at?: string | number;
+  hide_input?: HideInput | boolean | null;
+  entrypoint?: string | null;
+  /** Extra files, relative to the Jupyter root. */
+  extra_files?: string[] | null;
   [key: string]: unknown;
 }
 
@@ -334,6 +347,36 @@ export async function startPublish(request: IPublishRequest): Promise<IJob> {
     };
   }
   return { ...job, log: job.log ?? [], log_length: job.log_length ?? 0 };
+}
+
+/** What a publish would do, as `POST publish` with `dry_run` answers. */
+export interface IPublishTarget {
+  content_guid: string | null;
+  new: boolean;
+  app_mode?: string;
+  title?: string;
+  [key: string]: unknown;
+}
+
+/**
+ * `POST publish` with `dry_run`: the content a publish would update (or that it
+ * makes new content), without running anything. Throws the same `ApiError` the
+ * publish would get (`title_conflict`, `app_mode_change`, ...).
+ */
+export async function checkPublish(
+  request: IPublishRequest
+): Promise<IPublishTarget> {
+  const data = await requestAPI<{ target: IPublishTarget }>(
+    'publish',
+    post({ ...request, dry_run: true })
+  );
+  return data.target;
+}
+
+/** `GET jobs`: running jobs first, then recent ones (without their logs). */
+export async function listJobs(): Promise<IJob[]> {
+  const data = await requestAPI<{ jobs: IJob[] }>('jobs');
+  return (data.jobs ?? []).map(job => ({ ...job, log: [] }));
 }
 
 /** `GET jobs/{id}?since=N`: the job, with log lines from N on. */

@@ -52,6 +52,31 @@ export function currentDocumentPath(app: JupyterFrontEnd): string | null {
 }
 
 /**
+ * Save the open documents of these paths that have unsaved edits, so a
+ * publish (which reads the files on disk) includes what the user sees.
+ */
+export async function saveOpenDocuments(
+  app: JupyterFrontEnd,
+  paths: ReadonlyArray<string>
+): Promise<void> {
+  const saved = new Set<unknown>();
+  for (const widget of app.shell.widgets('main')) {
+    if (!(widget instanceof DocumentWidget)) {
+      continue;
+    }
+    const context = widget.context;
+    if (
+      paths.includes(context.path) &&
+      !saved.has(context) &&
+      context.model.dirty
+    ) {
+      saved.add(context);
+      await context.save();
+    }
+  }
+}
+
+/**
  * The file a command is about: an explicit `path` argument, else the file
  * browser's selection when run from its context menu, else the current
  * document, else the panel's current file.

@@ -14,11 +14,16 @@ import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { ApiError } from './api';
-import { CommandIDs, addCommands, currentDocumentPath } from './commands';
+import {
+  CommandIDs,
+  addCommands,
+  currentDocumentPath,
+  saveOpenDocuments
+} from './commands';
 import { ConnectPanel } from './components/ConnectPanel';
 import { checkServerExtension } from './handshake';
 import { ConnectModel, DEFAULT_SETTINGS, IConnectSettings } from './model';
-import { publishWithFeedback } from './publish';
+import { followJob, publishWithFeedback } from './publish';
 
 const PLUGIN_ID = 'rsconnect-lab:plugin';
 
@@ -57,7 +62,18 @@ const plugin: JupyterFrontEndPlugin<void> = {
       model,
       trans,
       translator: translator_,
-      onPublish: options => publishWithFeedback({ model, trans, ...options }),
+      onPublish: options =>
+        publishWithFeedback({
+          model,
+          trans,
+          // Unsaved edits go with the publish: the server reads the files on disk.
+          prepare: request =>
+            saveOpenDocuments(app, [
+              request.path,
+              ...(request.extra_files ?? [])
+            ]),
+          ...options
+        }),
       onMakeDefault: setDefaultServer
     });
     app.shell.add(panel, 'left', { rank: 900 });
@@ -65,6 +81,9 @@ const plugin: JupyterFrontEndPlugin<void> = {
     panel.disposed.connect(() => model.dispose());
 
     addCommands({ app, model, panel, fileBrowser, trans });
+    model.jobResumed.connect((_, job) => {
+      void followJob(model, trans, job);
+    });
     if (palette) {
       const category = trans.__('Posit Connect');
       for (const command of [
@@ -110,6 +129,8 @@ const plugin: JupyterFrontEndPlugin<void> = {
     void checkServerExtension(trans).then(result => {
       if (result.ok || result.problem === 'mismatch') {
         void model.refreshServers();
+        // A publish still running after a reload of the page is followed again.
+        void model.resumeJobs();
       } else {
         // Say it in the panel too, instead of an empty server list.
         model.markUnavailable(

@@ -16,6 +16,7 @@ import {
   IEnvironmentRequest,
   IJob,
   IPublishRequest,
+  IPublishTarget,
   IServer,
   PublishMode,
   isFinal
@@ -356,6 +357,46 @@ export class ConnectModel implements IDisposable {
       : Promise.reject(new ApiError(`Unknown job ${id}`));
   }
 
+  /**
+   * Ask the server what a publish would do (`dry_run`), without running it:
+   * the content it updates, or new content. Throws the `ApiError` the publish
+   * would get (a title clash, a mode change, bad input).
+   */
+  async check(request: IPublishRequest): Promise<IPublishTarget> {
+    return api.checkPublish(request);
+  }
+
+  /**
+   * Pick up the jobs still running on the server (after a reload of the page):
+   * each is followed from the first log line on, and announced by `jobResumed`.
+   * Resolves with the jobs picked up; errors are left out (nothing to resume).
+   */
+  async resumeJobs(): Promise<IJob[]> {
+    let listed: IJob[];
+    try {
+      listed = await api.listJobs();
+    } catch {
+      return [];
+    }
+    const resumed: IJob[] = [];
+    for (const snapshot of listed) {
+      if (isFinal(snapshot.state) || this._jobs.has(snapshot.id)) {
+        continue;
+      }
+      const job: IJob = { ...snapshot, log: [], log_length: 0 };
+      this._setJob(job);
+      this._done.set(job.id, this._follow(job.id, true));
+      resumed.push(job);
+      this._jobResumed.emit(job);
+    }
+    return resumed;
+  }
+
+  /** Emitted for each running job picked up again by `resumeJobs`. */
+  get jobResumed(): ISignal<this, IJob> {
+    return this._jobResumed;
+  }
+
   /** Start a publish job and wait for its end (see `start`). */
   async publish(request: IPublishRequest): Promise<IJob> {
     const job = await this.start(request);
@@ -367,11 +408,15 @@ export class ConnectModel implements IDisposable {
     await api.cancelJob(id);
   }
 
-  private async _follow(id: string): Promise<IJob> {
+  private async _follow(id: string, immediately = false): Promise<IJob> {
     let errors = 0;
     let job = this._jobs.get(id)!;
+    let wait = !immediately;
     while (!isFinal(job.state) && !this.isDisposed) {
-      await sleep(this._pollInterval);
+      if (wait) {
+        await sleep(this._pollInterval);
+      }
+      wait = true;
       if (this.isDisposed) {
         break;
       }
@@ -401,8 +446,13 @@ export class ConnectModel implements IDisposable {
         }
       }
     }
-    if (job.state === 'succeeded' && job.path === this._currentPath) {
-      void this.refreshDeployments();
+    if (
+      job.state === 'succeeded' &&
+      job.path === this._currentPath &&
+      !this.isDisposed
+    ) {
+      // Done only once the new record is listed, so the form can target it.
+      await this.refreshDeployments();
     }
     return job;
   }
@@ -468,6 +518,7 @@ export class ConnectModel implements IDisposable {
     ILoadable<IEnvironment | null>
   >(this);
   private _jobChanged = new Signal<this, IJob>(this);
+  private _jobResumed = new Signal<this, IJob>(this);
 }
 
 export namespace ConnectModel {

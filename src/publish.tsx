@@ -8,7 +8,14 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyJSONValue } from '@lumino/coreutils';
 import * as React from 'react';
 
-import { ApiError, IContentItem, IJob, IPublishRequest, isFinal } from './api';
+import {
+  ApiError,
+  IContentItem,
+  IJob,
+  IPublishRequest,
+  IPublishTarget,
+  isFinal
+} from './api';
 import { basename, openUrl } from './components/hooks';
 import { ConnectModel } from './model';
 
@@ -38,6 +45,8 @@ export function stepLabel(
     case 'verify':
     case 'check':
       return trans.__('checking that the content answers');
+    case 'activate':
+      return trans.__('making it live');
     default:
       return step;
   }
@@ -84,21 +93,42 @@ export function isTitleClash(error: unknown): error is ApiError {
   );
 }
 
+/** The first line of a message, cut to a length that fits a notification. */
+export function firstLine(message: string, max = 160): string {
+  const line =
+    message
+      .split('\n')
+      .map(l => l.trim())
+      .find(l => l.length > 0) ?? '';
+  return line.length > max ? line.slice(0, max - 1).trimEnd() + '…' : line;
+}
+
+/** The task's last lines of a failed job, when the server gives them. */
+export function lastLines(job: IJob): string[] {
+  const lines = job.error?.last_lines;
+  return Array.isArray(lines) ? lines.map(String) : [];
+}
+
 /** Show the error and the whole log of a failed job. */
 export async function showJobDetails(
   job: IJob,
   trans: TranslationBundle
 ): Promise<void> {
   const error = job.error;
+  const last = lastLines(job);
   const body = (
     <div className="jp-RSConnect-details">
       {error && (
-        <p className="jp-RSConnect-errorMessage">
-          {error.step
-            ? trans.__('Step: %1', stepLabel(error.step, trans)) + ' — '
-            : ''}
-          {error.message}
-        </p>
+        <>
+          {error.step && (
+            <p className="jp-RSConnect-errorStep">
+              {trans.__('Step: %1', stepLabel(error.step, trans))}
+            </p>
+          )}
+          <div className="jp-RSConnect-errorMessage jp-RSConnect-errorText">
+            {error.message}
+          </div>
+        </>
       )}
       {job.dashboard_url && (
         <p>
@@ -107,6 +137,17 @@ export async function showJobDetails(
           </a>
         </p>
       )}
+      {last.length > 0 && (
+        <>
+          <h3 className="jp-RSConnect-subtitle">
+            {trans.__('Last lines of the task')}
+          </h3>
+          <pre className="jp-RSConnect-lastLines" tabIndex={0}>
+            {last.join('\n')}
+          </pre>
+        </>
+      )}
+      <h3 className="jp-RSConnect-subtitle">{trans.__('Log')}</h3>
       <pre className="jp-RSConnect-log" tabIndex={0}>
         {job.log.join('\n')}
       </pre>
@@ -131,6 +172,9 @@ function updateOrEmit(
     Notification.emit(message, type, { actions, autoClose, progress });
   }
 }
+
+/** Milliseconds a success notification stays (failures stay until closed). */
+export const SUCCESS_AUTOCLOSE = 8000;
 
 /** Turn a job's final state into the notification's last update. */
 export function notifyFinal(
@@ -162,7 +206,7 @@ export function notifyFinal(
       id,
       type: 'success',
       message: trans.__('Published %1 to %2.', name, job.server),
-      autoClose: false,
+      autoClose: SUCCESS_AUTOCLOSE,
       progress: 1,
       actions
     });
@@ -183,7 +227,7 @@ export function notifyFinal(
         'Publishing %1 failed while %2: %3',
         name,
         stepLabel(step, trans),
-        job.error?.message ?? trans.__('unknown error')
+        firstLine(job.error?.message ?? '') || trans.__('unknown error')
       ),
       autoClose: false,
       actions: [
@@ -200,50 +244,92 @@ export function notifyFinal(
 }
 
 /**
- * Start a job, and when the server answers with a title clash, let the user
- * choose between updating that content and publishing new content.
- * Resolves with null when the user cancelled.
+ * Ask what to do about content that already has the title: update it (resolves
+ * with its guid), publish new content beside it ('new'), or nothing (null).
  */
-async function startResolvingClash(
+async function chooseOnClash(
+  trans: TranslationBundle,
+  request: IPublishRequest,
+  existing: IContentItem
+): Promise<string | 'new' | null> {
+  const update = Dialog.okButton({
+    label: trans.__('Update it'),
+    ariaLabel: trans.__('Update the existing content')
+  });
+  const fresh = Dialog.createButton({
+    label: trans.__('Publish new'),
+    ariaLabel: trans.__('Publish as new content')
+  });
+  const result = await showDialog({
+    title: trans.__('Content with this title exists'),
+    body: trans.__(
+      '"%1" already exists on %2. Update that content with this file, or publish new content beside it?',
+      existing.title ?? request.title,
+      request.server
+    ),
+    buttons: [Dialog.cancelButton({ label: trans.__('Cancel') }), fresh, update]
+  });
+  if (result.button.label === update.label) {
+    return existing.guid;
+  }
+  if (result.button.label === fresh.label) {
+    return 'new';
+  }
+  return null;
+}
+
+/** What the user settled before the job starts. */
+interface IResolved {
+  request: IPublishRequest;
+  target: IPublishTarget;
+  /** Title of the content the publish updates, as the user knows it. */
+  existingTitle: string | null;
+  /** The user already chose to update this content (in the clash dialog). */
+  chosen: boolean;
+}
+
+/**
+ * Ask the server what the publish would do (a dry run), resolving a title
+ * clash with the user. Resolves with null when the user cancelled; throws the
+ * server's error (a mode change, bad input) before anything is asked.
+ */
+async function resolveTarget(
   model: ConnectModel,
   trans: TranslationBundle,
-  request: IPublishRequest
-): Promise<IJob | null> {
+  request: IPublishRequest,
+  existingTitle: string | null
+): Promise<IResolved | null> {
   try {
-    return await model.start(request);
+    const target = await model.check(request);
+    return { request, target, existingTitle, chosen: false };
   } catch (error) {
-    if (!isTitleClash(error) || request.content_guid || request.new) {
+    if (!isTitleClash(error) || request.content_guid) {
       throw error;
     }
     const existing = clashingContent(error)!;
-    const update = Dialog.okButton({
-      label: trans.__('Update it'),
-      ariaLabel: trans.__('Update the existing content')
-    });
-    const fresh = Dialog.createButton({
-      label: trans.__('Publish new'),
-      ariaLabel: trans.__('Publish as new content')
-    });
-    const result = await showDialog({
-      title: trans.__('Content with this title exists'),
-      body: trans.__(
-        '"%1" already exists on %2. Update that content with this file, or publish new content beside it?',
-        existing.title ?? request.title,
-        request.server
-      ),
-      buttons: [
-        Dialog.cancelButton({ label: trans.__('Cancel') }),
-        fresh,
-        update
-      ]
-    });
-    if (result.button.label === update.label) {
-      return model.start({ ...request, content_guid: existing.guid });
+    const choice = await chooseOnClash(trans, request, existing);
+    if (choice === null) {
+      return null;
     }
-    if (result.button.label === fresh.label) {
-      return model.start({ ...request, new: true });
+    if (choice === 'new') {
+      // Confirmed by the user: a same-titled item is fine now.
+      const fresh: IPublishRequest = { ...request, new: true };
+      delete fresh.check_title;
+      delete fresh.content_guid;
+      const target = await model.check(fresh);
+      return { request: fresh, target, existingTitle: null, chosen: false };
     }
-    return null;
+    const update: IPublishRequest = { ...request, content_guid: choice };
+    delete update.new;
+    delete update.check_title;
+    // Checked again: updating that content may need a change of mode.
+    const target = await model.check(update);
+    return {
+      request: update,
+      target,
+      existingTitle: existing.title ?? null,
+      chosen: true
+    };
   }
 }
 
@@ -254,6 +340,11 @@ export namespace Publisher {
     request: IPublishRequest;
     /** Title of the existing content the request updates, for the confirmation. */
     existingTitle?: string | null;
+    /**
+     * Run before the job starts, after every question was answered (it saves
+     * the open document); a rejection stops the publish with its message.
+     */
+    prepare?: (request: IPublishRequest) => Promise<void>;
   }
 }
 
@@ -261,21 +352,69 @@ export namespace Publisher {
  * Publish with a notification that follows the job. Resolves with the final job,
  * or null when the user cancelled before anything started. Throws the server's
  * `ApiError` when the job could not start (after notifying it).
+ *
+ * A dry run comes first, so a title clash or a change of mode is explained
+ * before the "update existing content?" confirmation, which names the content
+ * the server will actually update.
  */
 export async function publishWithFeedback(
   options: Publisher.IOptions
 ): Promise<IJob | null> {
-  const { model, trans, request } = options;
-  const name = basename(request.path);
+  const { model, trans } = options;
+  const name = basename(options.request.path);
+  const server = options.request.server;
+  const fail = (error: unknown): never => {
+    Notification.error(
+      trans.__(
+        'Could not publish %1 to %2: %3',
+        name,
+        server,
+        firstLine((error as Error).message)
+      ),
+      { autoClose: false }
+    );
+    throw error;
+  };
 
-  if (request.content_guid && model.settings.confirmUpdate) {
+  let resolved: IResolved | null;
+  try {
+    resolved = await resolveTarget(
+      model,
+      trans,
+      options.request,
+      options.existingTitle ?? null
+    );
+  } catch (error) {
+    return fail(error);
+  }
+  if (!resolved) {
+    return null;
+  }
+  const { target } = resolved;
+  const request: IPublishRequest = { ...resolved.request };
+  if (target.content_guid) {
+    // Update exactly the content the confirmation names.
+    request.content_guid = target.content_guid;
+    delete request.new;
+    delete request.check_title;
+  }
+
+  if (target.content_guid && !resolved.chosen && model.settings.confirmUpdate) {
+    const known = model.deployments.value.find(
+      d => d.content_guid === target.content_guid
+    );
+    const title =
+      (known?.title as string | undefined) ||
+      resolved.existingTitle ||
+      target.title ||
+      request.title;
     const result = await showDialog({
       title: trans.__('Update existing content?'),
       body: trans.__(
         'This publishes %1 as a new version of "%2" on %3.',
         name,
-        options.existingTitle ?? request.title,
-        request.server
+        title,
+        server
       ),
       buttons: [
         Dialog.cancelButton({ label: trans.__('Cancel') }),
@@ -287,71 +426,80 @@ export async function publishWithFeedback(
     }
   }
 
-  let job: IJob | null;
+  let job: IJob;
   try {
-    job = await startResolvingClash(model, trans, request);
+    await options.prepare?.(request);
+    job = await model.start(request);
   } catch (error) {
-    Notification.error(
-      trans.__(
-        'Could not publish %1 to %2: %3',
-        name,
-        request.server,
-        (error as Error).message
-      ),
-      { autoClose: false }
-    );
-    throw error;
+    return fail(error);
   }
-  if (!job) {
-    return null;
-  }
+  return followJob(model, trans, job);
+}
 
-  const started = job;
-  const id = Notification.emit(
-    trans.__('Publishing %1 to %2…', name, request.server),
-    'in-progress',
-    {
-      autoClose: false,
-      actions: [
-        {
-          label: trans.__('Cancel'),
-          callback: event => {
-            event.preventDefault();
-            void model
-              .cancel(started.id)
-              .catch(error =>
-                Notification.error(
-                  trans.__('Could not cancel: %1', (error as Error).message)
-                )
-              );
-          }
-        }
-      ]
+/**
+ * Follow a job with a notification, from its start (or from a reload of the
+ * page) to its end; resolves with the final job.
+ */
+export async function followJob(
+  model: ConnectModel,
+  trans: TranslationBundle,
+  started: IJob
+): Promise<IJob> {
+  const name = basename(started.path);
+  const server = started.server;
+  const cancelAction: Notification.IAction = {
+    label: trans.__('Cancel'),
+    callback: event => {
+      event.preventDefault();
+      void model
+        .cancel(started.id)
+        .catch(error =>
+          Notification.error(
+            trans.__('Could not cancel: %1', (error as Error).message)
+          )
+        );
     }
-  );
+  };
+  const message = (job: IJob): string =>
+    job.step
+      ? trans.__(
+          'Publishing %1 to %2: %3…',
+          name,
+          server,
+          stepLabel(job.step, trans)
+        )
+      : trans.__('Publishing %1 to %2…', name, server);
+  const id = Notification.emit(message(started), 'in-progress', {
+    autoClose: false,
+    progress: jobProgress(started),
+    actions: started.cancellable === false ? [] : [cancelAction]
+  });
 
   let lastStep = started.step;
-  let lastProgress: number | undefined;
+  let lastProgress = jobProgress(started);
+  let cancellable = started.cancellable !== false;
   const onChange = (_: ConnectModel, changed: IJob): void => {
     if (changed.id !== started.id || isFinal(changed.state)) {
       return;
     }
     const progress = jobProgress(changed);
-    if (changed.step === lastStep && progress === lastProgress) {
+    const nowCancellable = changed.cancellable !== false;
+    if (
+      changed.step === lastStep &&
+      progress === lastProgress &&
+      nowCancellable === cancellable
+    ) {
       return;
     }
     lastStep = changed.step;
     lastProgress = progress;
+    cancellable = nowCancellable;
     Notification.update({
       id,
       type: 'in-progress',
-      message: trans.__(
-        'Publishing %1 to %2: %3…',
-        name,
-        request.server,
-        stepLabel(changed.step, trans)
-      ),
-      progress
+      message: message(changed),
+      progress,
+      actions: cancellable ? [cancelAction] : []
     });
   };
   model.jobChanged.connect(onChange);

@@ -113,7 +113,7 @@ describe('PublishPanel', () => {
         server: 'prod',
         mode: 'static',
         title: 'report',
-        hide_input: false
+        hide_input: 'none'
       },
       existingTitle: null
     });
@@ -137,15 +137,146 @@ describe('PublishPanel', () => {
     expect(field<HTMLSelectElement>('target').value).toBe('g1');
     expect(field<HTMLInputElement>('title').value).toBe('Quarterly report');
     expect(field<HTMLSelectElement>('mode').value).toBe('static');
-    expect(field<HTMLInputElement>('hide_input').checked).toBe(true);
+    expect(field<HTMLSelectElement>('hide_input').value).toBe('all');
     expect(
       container.querySelector('.jp-RSConnect-publishButton')!.textContent
     ).toBe('Update');
     await submit();
     expect(onPublish.mock.calls[0][0]).toMatchObject({
-      request: { content_guid: 'g1', server: 'local', hide_input: true },
+      request: { content_guid: 'g1', server: 'local', hide_input: 'all' },
       existingTitle: 'Quarterly report'
     });
+  });
+
+  function choose(name: string, value: string): Promise<void> {
+    return act(async () => {
+      const select = field<HTMLSelectElement>(name);
+      select.value = value;
+      select.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+  }
+
+  const hidden = {
+    server_name: 'local',
+    server_url: 'http://127.0.0.1:3939',
+    content_guid: 'g-hidden',
+    title: 'Hidden code',
+    mode: 'static',
+    hide_input: 'tagged',
+    extra_files: ['work/data.csv', 'work/sub/lookup.json'],
+    deployed_at: '2026-01-01T00:00:00Z'
+  };
+  const shown = {
+    server_name: 'local',
+    server_url: 'http://127.0.0.1:3939',
+    content_guid: 'g-shown',
+    title: 'Shown code',
+    mode: 'source',
+    hide_input: 'none',
+    deployed_at: '2026-02-01T00:00:00Z'
+  };
+
+  it('takes hide input, mode and extra files from the target picked', async () => {
+    mocked.listDeployments.mockResolvedValue([hidden, shown]);
+    await show('work/report.ipynb');
+    // The newest target first: its code was shown.
+    expect(field<HTMLSelectElement>('target').value).toBe('g-shown');
+    expect(field<HTMLSelectElement>('hide_input').value).toBe('none');
+    await choose('target', 'g-hidden');
+    expect(field<HTMLSelectElement>('hide_input').value).toBe('tagged');
+    expect(field<HTMLSelectElement>('mode').value).toBe('static');
+    expect(field<HTMLTextAreaElement>('extra_files').value).toBe(
+      'data.csv\nsub/lookup.json'
+    );
+    // A choice made for one target does not leak into another.
+    await choose('hide_input', 'none');
+    await choose('target', 'new');
+    await choose('target', 'g-hidden');
+    expect(field<HTMLSelectElement>('hide_input').value).toBe('tagged');
+    await submit();
+    expect(onPublish.mock.calls[0][0].request).toEqual({
+      path: 'work/report.ipynb',
+      server: 'local',
+      mode: 'static',
+      title: 'Hidden code',
+      content_guid: 'g-hidden',
+      hide_input: 'tagged',
+      extra_files: ['work/data.csv', 'work/sub/lookup.json']
+    });
+  });
+
+  it('Redeploy fills the form with that record, hidden code included', async () => {
+    mocked.listDeployments.mockResolvedValue([hidden, shown]);
+    await show('work/report.ipynb');
+    await choose('hide_input', 'none');
+    const item = container.querySelector(
+      '.jp-RSConnect-target[data-content-guid="g-hidden"]'
+    )!;
+    await act(async () => {
+      Array.from(item.querySelectorAll('button'))
+        .find(b => b.textContent === 'Redeploy')!
+        .click();
+    });
+    expect(field<HTMLSelectElement>('target').value).toBe('g-hidden');
+    expect(field<HTMLSelectElement>('hide_input').value).toBe('tagged');
+    await submit();
+    expect(onPublish.mock.calls[0][0].request).toMatchObject({
+      content_guid: 'g-hidden',
+      hide_input: 'tagged'
+    });
+  });
+
+  it('keeps the entrypoint of an app record', async () => {
+    mocked.listDeployments.mockResolvedValue([
+      {
+        server_name: 'local',
+        server_url: 'http://127.0.0.1:3939',
+        content_guid: 'g-app',
+        title: 'My app',
+        mode: 'app',
+        app_mode: 'python-streamlit',
+        entrypoint: 'app:server'
+      }
+    ]);
+    await show('apps/app.py');
+    expect(field<HTMLInputElement>('entrypoint').value).toBe('app:server');
+    expect(field<HTMLSelectElement>('app_mode').value).toBe('python-streamlit');
+  });
+
+  it('asks the server to check the title of explicit new content, then targets what it made', async () => {
+    mocked.listDeployments.mockResolvedValue([shown]);
+    await show('work/report.ipynb');
+    await choose('target', 'new');
+    const created = {
+      ...shown,
+      content_guid: 'g-new',
+      title: 'report',
+      deployed_at: '2026-03-01T00:00:00Z'
+    };
+    onPublish.mockImplementation(async () => {
+      mocked.listDeployments.mockResolvedValue([shown, created]);
+      await model.refreshDeployments();
+      return {
+        id: 'j1',
+        path: 'work/report.ipynb',
+        server: 'local',
+        state: 'succeeded',
+        content_guid: 'g-new',
+        log: [],
+        log_length: 0
+      };
+    });
+    await submit();
+    expect(onPublish.mock.calls[0][0].request).toMatchObject({
+      new: true,
+      check_title: true
+    });
+    expect(onPublish.mock.calls[0][0].request.content_guid).toBeUndefined();
+    // A second click updates that content instead of making another copy.
+    expect(field<HTMLSelectElement>('target').value).toBe('g-new');
+    expect(
+      container.querySelector('.jp-RSConnect-publishButton')!.textContent
+    ).toBe('Update');
   });
 
   it('publishes a Python file as an app with its entrypoint', async () => {

@@ -17,6 +17,7 @@ import { Root, createRoot } from 'react-dom/client';
 
 import * as api from '../api';
 import { ApiError } from '../api';
+import { nicknameFromUrl, sameServerUrl } from '../components/AddServerForm';
 import { ServerList } from '../components/ServerList';
 import { ConnectModel } from '../model';
 
@@ -120,8 +121,9 @@ describe('ServerList', () => {
     expect(error.getAttribute('data-reason')).toBe('invalid_api_key');
     expect(error.textContent).toContain('Connect rejected the API key.');
     expect(error.textContent).toContain('Check the API key');
+    // An address is no host name: the nickname keeps the whole host and port.
     expect(mocked.addServer).toHaveBeenCalledWith({
-      name: '127',
+      name: '127.0.0.1-3939',
       url: 'http://127.0.0.1:3939',
       api_key: 'wrong',
       insecure: false
@@ -130,6 +132,41 @@ describe('ServerList', () => {
     expect(container.querySelectorAll('li.jp-RSConnect-server')).toHaveLength(
       0
     );
+  });
+
+  it('guesses a nickname from a host name, or the whole address', () => {
+    expect(nicknameFromUrl('https://connect.example.com/')).toBe('connect');
+    expect(nicknameFromUrl('connect.example.com')).toBe('connect');
+    expect(nicknameFromUrl('http://127.0.0.1:3939')).toBe('127.0.0.1-3939');
+    expect(nicknameFromUrl('http://10.0.0.5/')).toBe('10.0.0.5');
+    expect(nicknameFromUrl('http://localhost:3939/')).toBe('localhost-3939');
+    expect(nicknameFromUrl('http://[::1]:3939/')).toBe('1-3939');
+    expect(
+      sameServerUrl('http://127.0.0.1:3939/', 'HTTP://127.0.0.1:3939')
+    ).toBe(true);
+    expect(
+      sameServerUrl('http://127.0.0.1:3939', 'http://127.0.0.1:3940')
+    ).toBe(false);
+  });
+
+  it('warns, without blocking, when the URL is already a server', async () => {
+    mocked.listServers.mockResolvedValue([
+      { name: 'local', url: 'http://127.0.0.1:3939', source: 'saved' }
+    ]);
+    await act(() => model.refreshServers());
+    showForm = true;
+    render();
+    const form = container.querySelector('form')!;
+    expect(form.querySelector('.jp-RSConnect-warning')).toBeNull();
+    act(() => {
+      type(form.querySelector('input[name="url"]')!, 'http://127.0.0.1:3939/');
+      type(form.querySelector('input[name="api_key"]')!, 'another-key');
+    });
+    const warning = form.querySelector('.jp-RSConnect-warning')!;
+    expect(warning.textContent).toContain('already the server local');
+    expect(
+      form.querySelector<HTMLButtonElement>('button[type="submit"]')!.disabled
+    ).toBe(false);
   });
 
   it('lists servers with the default marked', async () => {

@@ -7,8 +7,10 @@ import { ServerConnection } from '@jupyterlab/services';
 import {
   ApiError,
   addServer,
+  checkPublish,
   getJob,
   listDeployments,
+  listJobs,
   startPublish
 } from '../api';
 
@@ -53,6 +55,37 @@ describe('api', () => {
       url: 'http://c',
       api_key: 'k'
     });
+  });
+
+  it('asks for a dry run with the publish body, and lists jobs', async () => {
+    makeRequest.mockResolvedValueOnce(
+      answer(200, { target: { content_guid: null, new: true } })
+    );
+    const target = await checkPublish({
+      path: 'a.ipynb',
+      server: 'local',
+      mode: 'source',
+      title: 'A',
+      new: true,
+      check_title: true
+    });
+    expect(target).toEqual({ content_guid: null, new: true });
+    const [url, init] = makeRequest.mock.calls[0];
+    expect(url).toMatch(/\/rsconnect-lab\/publish$/);
+    expect(JSON.parse(init.body)).toMatchObject({
+      dry_run: true,
+      new: true,
+      check_title: true
+    });
+
+    makeRequest.mockResolvedValueOnce(
+      answer(200, { jobs: [{ id: 'j', state: 'running', log_length: 4 }] })
+    );
+    const jobs = await listJobs();
+    expect(makeRequest.mock.calls[1][0]).toMatch(/\/rsconnect-lab\/jobs$/);
+    expect(jobs).toEqual([
+      { id: 'j', state: 'running', log_length: 4, log: [] }
+    ]);
   });
 
   it("raises the server's message and reason", async () => {

@@ -12,6 +12,8 @@ jest.mock('../api', () => {
     listContent: jest.fn(),
     startPublish: jest.fn(),
     getJob: jest.fn(),
+    listJobs: jest.fn(),
+    checkPublish: jest.fn(),
     cancelJob: jest.fn(),
     listDeployments: jest.fn(),
     inspectEnvironment: jest.fn()
@@ -347,6 +349,63 @@ describe('ConnectModel', () => {
       mocked.getJob.mockResolvedValue(job({ state: 'succeeded' }));
       await model.publish(request);
       expect(mocked.listDeployments).toHaveBeenCalledWith('work/report.ipynb');
+    });
+
+    it('picks up running jobs after a reload, with their log from the start', async () => {
+      mocked.listJobs.mockResolvedValue([
+        job({ id: 'run', state: 'running', step: 'upload', log_length: 5 }),
+        job({ id: 'old', state: 'succeeded', log_length: 9 })
+      ]);
+      mocked.getJob.mockResolvedValueOnce(
+        job({
+          id: 'run',
+          state: 'succeeded',
+          log: ['1', '2', '3', '4', '5', '6'],
+          log_length: 6
+        })
+      );
+      const resumed: string[] = [];
+      model.jobResumed.connect((_, j) => resumed.push(j.id));
+      const jobs = await model.resumeJobs();
+      expect(jobs.map(j => j.id)).toEqual(['run']);
+      expect(resumed).toEqual(['run']);
+      const final = await model.done('run');
+      expect(final.state).toBe('succeeded');
+      expect(final.log).toEqual(['1', '2', '3', '4', '5', '6']);
+      expect(mocked.getJob).toHaveBeenCalledWith('run', 0);
+      expect(model.job('old')).toBeUndefined();
+      // Asked again, a job already followed is not picked up twice.
+      mocked.listJobs.mockResolvedValue([job({ id: 'run', state: 'running' })]);
+      expect(await model.resumeJobs()).toEqual([]);
+    });
+
+    it('resumes nothing when the job list cannot be read', async () => {
+      mocked.listJobs.mockRejectedValue(new ApiError('gone', { status: 404 }));
+      await expect(model.resumeJobs()).resolves.toEqual([]);
+    });
+
+    it('asks the server what a publish would do', async () => {
+      mocked.checkPublish.mockResolvedValue({
+        content_guid: 'g1',
+        new: false,
+        app_mode: 'jupyter-static',
+        title: 'Report'
+      });
+      await expect(model.check(request)).resolves.toMatchObject({
+        content_guid: 'g1'
+      });
+      expect(mocked.checkPublish).toHaveBeenCalledWith(request);
+    });
+
+    it('ends a job only once the new deployment is listed', async () => {
+      model.currentPath = 'work/report.ipynb';
+      mocked.startPublish.mockResolvedValue(job());
+      mocked.getJob.mockResolvedValue(job({ state: 'succeeded' }));
+      mocked.listDeployments.mockResolvedValue([
+        { content_guid: 'g1', title: 'Report' }
+      ]);
+      await model.publish(request);
+      expect(model.deployments.value.map(d => d.content_guid)).toEqual(['g1']);
     });
 
     it('stops polling and disconnects signals when disposed', async () => {

@@ -7,14 +7,42 @@ import { ApiError } from '../api';
 import { ConnectModel } from '../model';
 import { ErrorMessage } from './ErrorMessage';
 
-/** A nickname from a URL's host, for when the user leaves it empty. */
+/**
+ * A nickname from a URL's host, for when the user leaves it empty: the first
+ * label of a real host name (`connect.example.com` → `connect`), else the
+ * whole host with its port (`127.0.0.1-3939`; nicknames cannot hold ':').
+ */
 export function nicknameFromUrl(url: string): string {
   try {
     const withScheme = /^[a-z]+:\/\//i.test(url) ? url : `https://${url}`;
-    return new URL(withScheme).hostname.split('.')[0] || url;
+    const parsed = new URL(withScheme);
+    const host = parsed.hostname.replace(/^\[|\]$/g, '');
+    const isAddress = /^[\d.]+$/.test(host) || host.includes(':');
+    if (host && !isAddress && host.includes('.')) {
+      return host.split('.')[0];
+    }
+    const name = host.replace(/:/g, '-').replace(/^[^A-Za-z0-9]+/, '');
+    return (parsed.port ? `${name}-${parsed.port}` : name) || url;
   } catch {
     return url;
   }
+}
+
+/** Whether two server URLs name the same server (case, trailing slash aside). */
+export function sameServerUrl(a: string, b: string): boolean {
+  const norm = (url: string): string => {
+    const text = url.trim();
+    try {
+      const withScheme = /^[a-z]+:\/\//i.test(text) ? text : `https://${text}`;
+      const parsed = new URL(withScheme);
+      return `${parsed.protocol}//${parsed.host}${parsed.pathname}`
+        .replace(/\/+$/, '')
+        .toLowerCase();
+    } catch {
+      return text.replace(/\/+$/, '').toLowerCase();
+    }
+  };
+  return !!a.trim() && !!b.trim() && norm(a) === norm(b);
 }
 
 /**
@@ -35,6 +63,9 @@ export function AddServerForm(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const urlRef = useRef<HTMLInputElement>(null);
+  const sameUrl = url.trim()
+    ? model.servers.value.filter(s => sameServerUrl(s.url, url))
+    : [];
 
   useEffect(() => {
     urlRef.current?.focus();
@@ -90,6 +121,14 @@ export function AddServerForm(props: {
           onChange={event => setUrl(event.target.value)}
         />
       </label>
+      {sameUrl.length > 0 && (
+        <div className="jp-RSConnect-warning" role="status">
+          {trans.__(
+            'This URL is already the server %1: add it again only for another account (API key).',
+            sameUrl.map(s => s.name).join(', ')
+          )}
+        </div>
+      )}
       <label className="jp-RSConnect-field">
         <span>{trans.__('Nickname')}</span>
         <input

@@ -11,6 +11,9 @@ import { ServersWidget } from './ServerList';
 /** The id of the sidebar panel (also used by the layout restorer and tests). */
 export const PANEL_ID = 'rsconnect-lab-panel';
 
+/** The most of the panel's height the server list takes when it is long. */
+const MAX_SERVERS_SHARE = 0.7;
+
 /**
  * The left sidebar's "Posit Connect" panel: a "Servers" section and a
  * "Publish" section for the current document.
@@ -45,6 +48,37 @@ export class ConnectPanel extends SidePanel {
     if (this.content instanceof AccordionPanel) {
       this.content.setRelativeSizes([1, 3]);
     }
+    // The server list is as tall as its content (an error in the add form
+    // included), up to most of the panel; the publish section has the rest.
+    this.servers.contentResized.connect((_, height) => this._fit(height));
+  }
+
+  private _fit(contentHeight: number): void {
+    const servers = this.servers;
+    const publish = this.publish;
+    if (
+      !(this.content instanceof AccordionPanel) ||
+      !servers.isVisible ||
+      !publish.isVisible
+    ) {
+      return;
+    }
+    const available = servers.node.offsetHeight + publish.node.offsetHeight;
+    if (available <= 0) {
+      return;
+    }
+    const style = getComputedStyle(servers.node);
+    const padding =
+      parseFloat(style.paddingTop || '0') +
+      parseFloat(style.paddingBottom || '0');
+    const wanted = Math.min(
+      Math.ceil(contentHeight + padding + 1),
+      Math.floor(available * MAX_SERVERS_SHARE)
+    );
+    if (Math.abs(wanted - servers.node.offsetHeight) < 2) {
+      return;
+    }
+    this.content.setRelativeSizes([wanted, available - wanted]);
   }
 
   /** The "Servers" section. */

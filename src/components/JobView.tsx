@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'react';
 
 import { IJob, IJobStep, isFinal } from '../api';
 import { ConnectModel } from '../model';
-import { stepLabel } from '../publish';
+import { lastLines, stepLabel } from '../publish';
 import { DeployLog } from './DeployLog';
 import { ErrorMessage } from './ErrorMessage';
 import { LinkButton } from './LinkButton';
@@ -36,6 +36,44 @@ function stepTitle(step: IJobStep, trans: TranslationBundle): string {
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A message's first line and the rest (shown less loudly below it). */
+export function splitMessage(message: string): [string, string] {
+  const text = message.trim();
+  const end = text.indexOf('\n');
+  return end < 0
+    ? [text, '']
+    : [text.slice(0, end).trim(), text.slice(end + 1).trim()];
+}
+
+/** Why a job failed: its message, readable, and the task's last lines. */
+function JobError(props: { job: IJob; trans: TranslationBundle }): JSX.Element {
+  const { job, trans } = props;
+  const [first, rest] = splitMessage(
+    job.error?.message || trans.__('unknown error')
+  );
+  const last = lastLines(job);
+  return (
+    <div className="jp-RSConnect-error jp-RSConnect-jobError" role="alert">
+      <div className="jp-RSConnect-errorMessage">{first}</div>
+      {rest && <div className="jp-RSConnect-errorText">{rest}</div>}
+      {last.length > 0 && (
+        <details className="jp-RSConnect-lastLinesBox">
+          <summary>
+            {trans._n(
+              'Last line of the task',
+              'Last %1 lines of the task',
+              last.length
+            )}
+          </summary>
+          <pre className="jp-RSConnect-lastLines" tabIndex={0}>
+            {last.join('\n')}
+          </pre>
+        </details>
+      )}
+    </div>
+  );
 }
 
 /** The state and log of the newest job of the current file. */
@@ -80,15 +118,9 @@ export function JobView(props: {
       >
         {status}
       </div>
-      {job.state === 'failed' && (
-        <div className="jp-RSConnect-error jp-RSConnect-jobError" role="alert">
-          <div className="jp-RSConnect-errorMessage">
-            {job.error?.message ?? trans.__('unknown error')}
-          </div>
-        </div>
-      )}
+      {job.state === 'failed' && <JobError job={job} trans={trans} />}
       <div className="jp-RSConnect-serverActions">
-        {!final && (
+        {!final && job.cancellable !== false && (
           <button
             type="button"
             className="jp-Button jp-mod-styled jp-mod-warn jp-RSConnect-cancel"
@@ -99,6 +131,13 @@ export function JobView(props: {
           >
             {trans.__('Cancel publishing')}
           </button>
+        )}
+        {!final && job.cancellable === false && (
+          <span className="jp-RSConnect-hint jp-RSConnect-notCancellable">
+            {trans.__(
+              'The new version is being made live: it can no longer be cancelled.'
+            )}
+          </span>
         )}
         {job.state === 'succeeded' && (
           <LinkButton url={job.content_url} label={trans.__('Open content')} />
@@ -120,15 +159,31 @@ export function JobView(props: {
                 {stepStateLabel(step.state, trans)}
               </span>{' '}
               {stepTitle(step, trans)}
-              {typeof step.progress === 'number' && step.state === 'running'
-                ? ` ${Math.round(step.progress)}%`
-                : ''}
               {step.detail ? (
-                <span className="jp-RSConnect-stepDetail">
+                <span className="jp-RSConnect-stepDetail" title={step.detail}>
                   {' '}
                   — {step.detail}
                 </span>
+              ) : typeof step.progress === 'number' &&
+                step.state === 'running' ? (
+                <span className="jp-RSConnect-stepDetail">
+                  {' '}
+                  — {Math.round(step.progress)}%
+                </span>
               ) : null}
+              {typeof step.progress === 'number' &&
+                step.state === 'running' && (
+                  <progress
+                    className="jp-RSConnect-progress"
+                    max={100}
+                    value={Math.min(Math.max(step.progress, 0), 100)}
+                    aria-label={trans.__(
+                      '%1: %2%',
+                      stepTitle(step, trans),
+                      String(Math.round(step.progress))
+                    )}
+                  />
+                )}
             </li>
           ))}
         </ol>

@@ -4,8 +4,10 @@ import * as React from 'react';
 import { useEffect, useRef, useState } from 'react';
 
 import {
+  HideInput,
   IDeployment,
   IEnvironmentRequest,
+  IJob,
   IPublishRequest,
   PublishMode,
   isFinal
@@ -29,6 +31,38 @@ export const APP_MODES: ReadonlyArray<[string, string]> = [
   ['python-fastapi', 'FastAPI (ASGI)'],
   ['python-api', 'Flask (WSGI)']
 ];
+
+/** The hide-input choice of a deployment record ('none' when it has none). */
+export function recordedHideInput(
+  deployment: IDeployment | null | undefined
+): HideInput {
+  const value = deployment?.hide_input;
+  if (value === true || value === 'all') {
+    return 'all';
+  }
+  return value === 'tagged' ? 'tagged' : 'none';
+}
+
+/**
+ * The extra files of a record (relative to the Jupyter root) as the form
+ * shows them: one per line, relative to the folder of the file.
+ */
+export function recordedExtraFiles(
+  deployment: IDeployment | null | undefined,
+  folder: string
+): string {
+  const files = deployment?.extra_files;
+  if (!Array.isArray(files)) {
+    return '';
+  }
+  const prefix = folder ? `${folder}/` : '';
+  return files
+    .map(file => String(file))
+    .map(file =>
+      prefix && file.startsWith(prefix) ? file.slice(prefix.length) : file
+    )
+    .join('\n');
+}
 
 /**
  * The publish form for one file: server, target (new content or an existing
@@ -55,23 +89,30 @@ function PublishForm(props: {
   const [title, setTitle] = useState<string | undefined>();
   const [mode, setMode] = useState<PublishMode | undefined>();
   const [appMode, setAppMode] = useState<string | undefined>();
-  const [entrypoint, setEntrypoint] = useState(stem(path));
-  const [hideInput, setHideInput] = useState<boolean | undefined>();
-  const [extraFiles, setExtraFiles] = useState('');
+  const [entrypoint, setEntrypoint] = useState<string | undefined>();
+  const [hideInput, setHideInput] = useState<HideInput | undefined>();
+  const [extraFiles, setExtraFiles] = useState<string | undefined>();
   const [envVars, setEnvVars] = useState<{ name: string; value: string }[]>([]);
   const [error, setError] = useState<Error | null>(null);
   const [submitting, setSubmitting] = useState(false);
   const firstField = useRef<HTMLSelectElement | null>(null);
+
+  // Back to what the target's record says (title, mode, hide input, files).
+  const followTarget = (): void => {
+    setTitle(undefined);
+    setMode(undefined);
+    setAppMode(undefined);
+    setHideInput(undefined);
+    setExtraFiles(undefined);
+    setEntrypoint(undefined);
+  };
 
   // "Redeploy" on a target fills the form with it.
   useEffect(() => {
     if (props.redeploy) {
       setServer(deploymentServer(props.redeploy, model.servers.value));
       setTarget(props.redeploy.content_guid ?? 'new');
-      setTitle(undefined);
-      setMode(undefined);
-      setAppMode(undefined);
-      setHideInput(undefined);
+      followTarget();
       firstField.current?.focus();
     }
   }, [props.redeploy]);
@@ -110,12 +151,17 @@ function PublishForm(props: {
     (recordedAppMode && APP_MODES.some(([value]) => value === recordedAppMode)
       ? recordedAppMode
       : 'python-dash');
-  const recordedHide = targetDeployment?.hide_input;
-  const effectiveHideInput =
-    hideInput ?? (recordedHide === 'all' || recordedHide === true);
+  // Hidden code stays hidden on update: the record's choice is the default.
+  const effectiveHideInput = hideInput ?? recordedHideInput(targetDeployment);
+  const entrypointText =
+    entrypoint ??
+    (targetDeployment?.entrypoint as string | undefined) ??
+    stem(path);
 
   const folder = dirname(path);
-  const extraFilePaths = extraFiles
+  const extraFilesText =
+    extraFiles ?? recordedExtraFiles(targetDeployment, folder);
+  const extraFilePaths = extraFilesText
     .split('\n')
     .map(line => line.trim())
     .filter(Boolean)
@@ -126,7 +172,7 @@ function PublishForm(props: {
     ...(kind === 'python'
       ? {
           app_mode: effectiveAppMode,
-          entrypoint: entrypoint.trim() || undefined
+          entrypoint: entrypointText.trim() || undefined
         }
       : {}),
     ...(extraFilePaths.length > 0 ? { extra_files: extraFilePaths } : {})
@@ -144,16 +190,18 @@ function PublishForm(props: {
     if (targetDeployment?.content_guid) {
       request.content_guid = targetDeployment.content_guid;
     } else if (target === 'new') {
-      // Chosen explicitly: publish new content even if the title matches some.
+      // Chosen explicitly: new content, but the server still reports a title
+      // the user already has, so the clash dialog can ask (no duplicate by accident).
       request.new = true;
+      request.check_title = true;
     }
     if (kind === 'notebook' && effectiveMode !== 'voila') {
       request.hide_input = effectiveHideInput;
     }
     if (kind === 'python') {
       request.app_mode = effectiveAppMode;
-      if (entrypoint.trim()) {
-        request.entrypoint = entrypoint.trim();
+      if (entrypointText.trim()) {
+        request.entrypoint = entrypointText.trim();
       }
     }
     if (extraFilePaths.length > 0) {
@@ -167,13 +215,24 @@ function PublishForm(props: {
     }
     setSubmitting(true);
     try {
-      const job = await props.onPublish({
+      const job = (await props.onPublish({
         request,
         existingTitle: (targetDeployment?.title as string | undefined) ?? null
-      });
+      })) as IJob | null | undefined;
       if (job) {
         // Values of environment variables are sent once, never kept.
         setEnvVars([]);
+      }
+      const created = job?.state === 'succeeded' ? job.content_guid : null;
+      if (
+        typeof created === 'string' &&
+        created &&
+        !targetDeployment?.content_guid
+      ) {
+        // New content was made: a second click updates it, not another copy.
+        setServer(job!.server || effectiveServer);
+        setTarget(created);
+        followTarget();
       }
     } catch (err) {
       setError(err as Error);
@@ -224,8 +283,7 @@ function PublishForm(props: {
           value={effectiveTarget}
           onChange={event => {
             setTarget(event.target.value);
-            setTitle(undefined);
-            setMode(undefined);
+            followTarget();
           }}
         >
           <option value="new">{trans.__('New content')}</option>
@@ -285,21 +343,28 @@ function PublishForm(props: {
               name="entrypoint"
               type="text"
               placeholder={`${stem(path)}:app`}
-              value={entrypoint}
+              value={entrypointText}
               onChange={event => setEntrypoint(event.target.value)}
             />
           </label>
         </>
       )}
       {kind === 'notebook' && effectiveMode !== 'voila' && (
-        <label className="jp-RSConnect-check">
-          <input
-            type="checkbox"
+        <label className="jp-RSConnect-field">
+          <span>{trans.__('Code cells')}</span>
+          <HTMLSelect
             name="hide_input"
-            checked={effectiveHideInput}
-            onChange={event => setHideInput(event.target.checked)}
-          />
-          <span>{trans.__('Hide code cells (show output only)')}</span>
+            value={effectiveHideInput}
+            onChange={event => setHideInput(event.target.value as HideInput)}
+          >
+            <option value="none">{trans.__('Show code and output')}</option>
+            <option value="all">
+              {trans.__('Hide all code (output only)')}
+            </option>
+            <option value="tagged">
+              {trans.__('Hide code of cells tagged hide_input')}
+            </option>
+          </HTMLSelect>
         </label>
       )}
       <label className="jp-RSConnect-field">
@@ -310,7 +375,7 @@ function PublishForm(props: {
           className="jp-mod-styled"
           name="extra_files"
           rows={2}
-          value={extraFiles}
+          value={extraFilesText}
           onChange={event => setExtraFiles(event.target.value)}
         />
       </label>

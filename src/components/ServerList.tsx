@@ -6,7 +6,7 @@ import {
   addIcon,
   refreshIcon
 } from '@jupyterlab/ui-components';
-import { Signal } from '@lumino/signaling';
+import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
 import { useState } from 'react';
 
@@ -86,7 +86,9 @@ function ServerItem(props: {
   return (
     <li className="jp-RSConnect-server" data-server-name={server.name}>
       <div className="jp-RSConnect-serverHeader">
-        <span className="jp-RSConnect-serverName">{server.name}</span>
+        <span className="jp-RSConnect-serverName" title={server.name}>
+          {server.name}
+        </span>
         {isDefault && (
           <span className="jp-RSConnect-badge">{trans.__('default')}</span>
         )}
@@ -230,9 +232,22 @@ export class ServersWidget extends ReactWidget {
     this.title.label = options.trans.__('Servers');
   }
 
-  /** Open the add-server form (the "Add Connect server" command). */
+  /**
+   * Open the add-server form (the "Add Connect server" command) and put the
+   * keyboard focus in its URL field, also when the form was already open.
+   */
   showAddForm(): void {
     this._setShowForm(true);
+    // After the render, and after the command palette gave the focus back.
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.node
+          .querySelector<HTMLInputElement>(
+            'form.jp-RSConnect-addServer input[name="url"]'
+          )
+          ?.focus();
+      })
+    );
   }
 
   private _setShowForm(show: boolean): void {
@@ -240,23 +255,42 @@ export class ServersWidget extends ReactWidget {
     this._formChanged.emit(show);
   }
 
+  /** Emitted with the height of the content whenever it changes. */
+  get contentResized(): ISignal<this, number> {
+    return this._contentResized;
+  }
+
   protected render(): JSX.Element {
     return (
-      <UseSignal signal={this._formChanged} initialArgs={this._showForm}>
-        {(_, show) => (
-          <ServerList
-            model={this._model}
-            trans={this._trans}
-            showForm={show ?? false}
-            setShowForm={value => this._setShowForm(value)}
-            onMakeDefault={this._onMakeDefault}
-          />
-        )}
-      </UseSignal>
+      <div ref={node => this._observe(node)}>
+        <UseSignal signal={this._formChanged} initialArgs={this._showForm}>
+          {(_, show) => (
+            <ServerList
+              model={this._model}
+              trans={this._trans}
+              showForm={show ?? false}
+              setShowForm={value => this._setShowForm(value)}
+              onMakeDefault={this._onMakeDefault}
+            />
+          )}
+        </UseSignal>
+      </div>
     );
   }
 
+  private _observe(node: HTMLDivElement | null): void {
+    this._observer?.disconnect();
+    this._observer = null;
+    if (node && typeof ResizeObserver !== 'undefined') {
+      this._observer = new ResizeObserver(() =>
+        this._contentResized.emit(node.offsetHeight)
+      );
+      this._observer.observe(node);
+    }
+  }
+
   dispose(): void {
+    this._observer?.disconnect();
     Signal.clearData(this);
     super.dispose();
   }
@@ -266,6 +300,8 @@ export class ServersWidget extends ReactWidget {
   private _onMakeDefault?: (name: string) => void;
   private _showForm = false;
   private _formChanged: Signal<this, boolean> = new Signal(this);
+  private _contentResized: Signal<this, number> = new Signal(this);
+  private _observer: ResizeObserver | null = null;
 }
 
 export namespace ServersWidget {

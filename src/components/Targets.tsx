@@ -75,7 +75,10 @@ export function Targets(props: {
           className="jp-RSConnect-target"
           data-content-guid={d.content_guid}
         >
-          <div className="jp-RSConnect-targetTitle">
+          <div
+            className="jp-RSConnect-targetTitle"
+            title={d.title || d.content_guid}
+          >
             {d.title || d.content_guid}
           </div>
           <div className="jp-RSConnect-serverMeta">
