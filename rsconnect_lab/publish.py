@@ -11,31 +11,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from .bundle import APP_MODES, canonical_mode
 from .connect import ConnectClient
-from .connect.errors import NotFound
 from .environment import Interpreter
 from .errors import describe
 from .job import PublishJob, Step, strip_ansi
 from .packaging import build_bundle, inspect_environment, resolve_interpreter
-from .paths import check_file, check_notebook, relative_to_root, resolve_in_root
-from .plan import PublishPlan, default_title
+from .paths import relative_to_root
+from .plan import make_plan
 from .publish_errors import PublishError
 from .records import Deployment, RecordStore
 from .servers import Server
+from .targets import choose_target
 
 log = logging.getLogger(__name__)
 
 
-MODES = {"static": "static", "source": "jupyter-static", "voila": "jupyter-voila"}
-HIDE_INPUT = ("none", "all", "tagged")
-ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 KEEP_FINISHED_JOBS = 50
 
 
@@ -59,79 +54,12 @@ class JobManager:
 
     # -- requests ----------------------------------------------------------------
 
-    async def plan(self, body: Mapping[str, Any]) -> PublishPlan:
-        """Turn a browser request into a checked plan; raises a PublishError/PathError on bad input."""
-        path = resolve_in_root(self.root_dir, str(body.get("path", "")))
-        mode = str(body.get("mode") or "source")
-        if mode not in (*MODES, "app"):
-            raise PublishError(
-                f"Unknown publish mode '{mode}': use static, source, voila or app.", "invalid_input"
-            )
-        if mode == "app":
-            await check_file(path, (".py",))
-            requested = str(body.get("app_mode") or "python-dash")
-            try:
-                app_mode = canonical_mode(requested)  # python-flask is python-api
-            except ValueError:
-                app_mode = ""
-            if app_mode not in APP_MODES:
-                raise PublishError(f"Unknown app mode '{requested}'.", "invalid_input")
-        else:
-            await check_notebook(path)
-            app_mode = MODES[mode]
-        title = str(body.get("title") or default_title(path)).strip()
-        if not 3 <= len(title) <= 1024:
-            raise PublishError("A title is 3 to 1024 characters long.", "invalid_field")
-        hide = body.get("hide_input", "none")
-        hide_input = "all" if hide is True else "none" if hide in (False, None) else str(hide)
-        if hide_input not in HIDE_INPUT:
-            raise PublishError("hide_input is one of none, all, tagged.", "invalid_input")
-        extra_files = []
-        for item in body.get("extra_files") or []:
-            extra = resolve_in_root(self.root_dir, str(item))
-            if path.parent != extra and path.parent not in extra.parents:
-                raise PublishError(
-                    f"'{item}' is not in the folder of '{path.name}': extra files must lie beside it.",
-                    "forbidden_path",
-                    403,
-                )
-            extra_files.append(extra)
-        env_vars = body.get("env_vars") or {}
-        if not isinstance(env_vars, dict) or not all(
-            isinstance(k, str) and ENV_NAME_RE.match(k) and isinstance(v, str)
-            for k, v in env_vars.items()
-        ):
-            raise PublishError(
-                "Environment variables are names (letters, digits, '_') with text values.",
-                "invalid_input",
-            )
-        entrypoint = body.get("entrypoint") or None
-        if entrypoint is not None and (
-            not isinstance(entrypoint, str) or entrypoint.count(":") > 1
-        ):
-            raise PublishError("An entrypoint is 'module' or 'module:object'.", "invalid_input")
-        return PublishPlan(
-            path=path,
-            rel_path=relative_to_root(self.root_dir, path),
-            root_dir=self.root_dir,
-            mode=mode,
-            app_mode=app_mode,
-            title=title,
-            content_guid=str(body["content_guid"]) if body.get("content_guid") else None,
-            new=bool(body.get("new", False)),
-            check_title=bool(body.get("check_title", False)),
-            hide_input=hide_input,
-            extra_files=extra_files,
-            entrypoint=entrypoint,
-            env_vars=dict(env_vars),
-        )
-
     async def check(self, body: Mapping[str, Any], server: Server) -> dict[str, Any]:
         """Everything ``start`` settles before building (path, clash, mode change), nothing run:
         the form asks this before its "update existing content?" confirmation."""
-        plan = await self.plan(body)
+        plan = await make_plan(self.root_dir, body)
         client = await self.clients.get(server)
-        await self._choose_target(plan, server, client)
+        await choose_target(plan, server, client, self.records)
         return {
             "path": plan.rel_path,
             "app_mode": plan.app_mode,
@@ -145,7 +73,7 @@ class JobManager:
         return sorted(self.jobs.values(), key=lambda j: (j.done, -j.created))
 
     async def start(self, body: Mapping[str, Any], server: Server) -> PublishJob:
-        plan = await self.plan(body)
+        plan = await make_plan(self.root_dir, body)
         running = self._by_path.get(plan.rel_path)
         if running and not running.done:
             raise PublishError(
@@ -155,7 +83,7 @@ class JobManager:
                 job=running.id,
             )
         client = await self.clients.get(server)
-        await self._choose_target(plan, server, client)
+        await choose_target(plan, server, client, self.records)
         job = PublishJob(plan=plan, server=server)
         self.jobs[job.id] = job
         self._by_path[plan.rel_path] = job
@@ -199,64 +127,6 @@ class JobManager:
                 self._by_path.pop(job.plan.rel_path, None)
 
     # -- choosing the target before anything is built --------------------------------
-
-    async def _choose_target(
-        self, plan: PublishPlan, server: Server, client: ConnectClient
-    ) -> None:
-        """Settle update-or-new up front so a clash or a mode change is explained before upload."""
-        if plan.content_guid:
-            content = await client.content.get(plan.content_guid)
-            self._check_mode(plan, content.app_mode, content.bundle_id, content.title)
-            return
-        if plan.new and not plan.check_title:
-            return  # "publish new" confirmed by the person: a same-titled item is fine
-        records = [] if plan.new else await asyncio.to_thread(self.records.list, plan.path)
-        for record in records:
-            if record.server_url.rstrip("/") != server.url.rstrip("/"):
-                continue
-            try:
-                content = await client.content.get(record.content_guid)
-            except NotFound:
-                continue  # deleted on the server since: publish as new
-            self._check_mode(plan, content.app_mode, content.bundle_id, content.title)
-            plan.content_guid = content.guid
-            return
-        me = await client.me()
-        mine = await client.content.list(owner_guid=me.guid)
-        wanted = plan.title.casefold()
-        matches = [c for c in mine if (c.title or c.name).casefold() == wanted]
-        if matches:
-            raise PublishError(
-                f"You already have content titled '{plan.title}' on {server.name}. "
-                "Update it, or publish as new content.",
-                "title_conflict",
-                409,
-                matches=[
-                    {
-                        "guid": c.guid,
-                        "title": c.title,
-                        "app_mode": c.app_mode,
-                        "content_url": c.content_url,
-                        "dashboard_url": c.dashboard_url,
-                    }
-                    for c in matches
-                ],
-            )
-
-    @staticmethod
-    def _check_mode(
-        plan: PublishPlan, app_mode: str | None, bundle_id: str | None, title: str | None
-    ) -> None:
-        if bundle_id and app_mode and app_mode not in ("unknown", plan.app_mode):
-            raise PublishError(
-                f"'{title}' on Connect is {app_mode} content and cannot become {plan.app_mode}: "
-                "Connect does not change the type of deployed content. Publish as new content instead.",
-                "app_mode_change",
-                409,
-                current_app_mode=app_mode,
-            )
-
-    # -- running -----------------------------------------------------------------
 
     async def _step(
         self, job: PublishJob, step_id: str, work: Callable[[Step], Awaitable[Any]]

@@ -5,6 +5,7 @@ from typing import Any
 from tornado import web
 
 from ..inspection import describe, write_manifest_beside
+from ..plan import make_plan
 from .base import RSConnectLabHandler
 
 
@@ -25,7 +26,7 @@ class EnvironmentHandler(RSConnectLabHandler):
     @web.authenticated
     async def post(self) -> None:
         body = self.json_body()
-        plan = await self.services["jobs"].plan(with_default_mode(body))
+        plan = await make_plan(self.services["root_dir"], with_default_mode(body))
         client = None
         if body.get("server"):
             server = await self.server(str(body["server"]))
@@ -40,7 +41,7 @@ class ManifestHandler(RSConnectLabHandler):
     @web.authenticated
     async def post(self) -> None:
         body = self.json_body()
-        plan = await self.services["jobs"].plan(with_default_mode(body))
+        plan = await make_plan(self.services["root_dir"], with_default_mode(body))
         result = await write_manifest_beside(
             plan, self.services["serverapp"], overwrite=bool(body.get("overwrite"))
         )
