@@ -229,7 +229,10 @@ def _write_manifest(spec: BundleSpec, env: Environment, overwrite: bool) -> Writ
         raise BundleError("An HTML snapshot cannot be published from a manifest; use source.")
     manifest_path = plan.base / "manifest.json"
     if manifest_path.exists() and not overwrite:
-        raise BundleError("manifest.json already exists beside this file; replace it only if you mean to.", "conflict")
+        raise BundleError(
+            "manifest.json already exists beside this file; replace it only if you mean to.",
+            "conflict",
+        )
     files = plan.files
     manifest = mf.with_checksums(plan.manifest, _checksums(plan, files, os.cpu_count() or 2))
     created: list[str] = []
