@@ -63,6 +63,7 @@ export function AddServerForm(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError | Error | null>(null);
   const urlRef = useRef<HTMLInputElement>(null);
+  const errorRef = useRef<HTMLDivElement>(null);
   const sameUrl = url.trim()
     ? model.servers.value.filter(s => sameServerUrl(s.url, url))
     : [];
@@ -70,6 +71,13 @@ export function AddServerForm(props: {
   useEffect(() => {
     urlRef.current?.focus();
   }, []);
+
+  // A refusal comes into view, also when the form is taller than its section.
+  useEffect(() => {
+    if (error) {
+      errorRef.current?.scrollIntoView?.({ block: 'nearest' });
+    }
+  }, [error]);
 
   const onSubmit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
@@ -163,7 +171,9 @@ export function AddServerForm(props: {
         />
         <span>{trans.__('Skip TLS certificate verification')}</span>
       </label>
-      <ErrorMessage error={error} trans={trans} />
+      <div ref={errorRef}>
+        <ErrorMessage error={error} trans={trans} />
+      </div>
       <div className="jp-RSConnect-buttons">
         <button
           type="button"

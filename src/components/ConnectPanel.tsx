@@ -11,8 +11,8 @@ import { ServersWidget } from './ServerList';
 /** The id of the sidebar panel (also used by the layout restorer and tests). */
 export const PANEL_ID = 'rsconnect-lab-panel';
 
-/** The most of the panel's height the server list takes when it is long. */
-const MAX_SERVERS_SHARE = 0.7;
+/** The height (px) the publish section keeps when the server list is long. */
+const MIN_PUBLISH_HEIGHT = 100;
 
 /**
  * The left sidebar's "Posit Connect" panel: a "Servers" section and a
@@ -49,7 +49,7 @@ export class ConnectPanel extends SidePanel {
       this.content.setRelativeSizes([1, 3]);
     }
     // The server list is as tall as its content (an error in the add form
-    // included), up to most of the panel; the publish section has the rest.
+    // included), up to all but a strip of the panel; the publish section has the rest.
     this.servers.contentResized.connect((_, height) => this._fit(height));
   }
 
@@ -71,9 +71,12 @@ export class ConnectPanel extends SidePanel {
     const padding =
       parseFloat(style.paddingTop || '0') +
       parseFloat(style.paddingBottom || '0');
-    const wanted = Math.min(
-      Math.ceil(contentHeight + padding + 1),
-      Math.floor(available * MAX_SERVERS_SHARE)
+    const wanted = Math.max(
+      Math.min(
+        Math.ceil(contentHeight + padding + 1),
+        available - MIN_PUBLISH_HEIGHT
+      ),
+      Math.min(available / 2, 150)
     );
     if (Math.abs(wanted - servers.node.offsetHeight) < 2) {
       return;

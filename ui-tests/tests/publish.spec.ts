@@ -101,6 +101,17 @@ test.describe('Publishing to Posit Connect', () => {
     await expect(error).toHaveAttribute('data-reason', 'invalid_api_key');
     await expect(error.locator('.jp-RSConnect-errorMessage')).not.toBeEmpty();
     await screenshotPanel(page, testInfo, 'panel-wrong-api-key');
+    // The Servers section grows with the form and its error (no small scroll
+    // box), and the error is in view.
+    await expect
+      .poll(() =>
+        panel
+          .locator('.jp-RSConnect-section')
+          .first()
+          .evaluate(node => node.clientHeight)
+      )
+      .toBeGreaterThan(300);
+    await expect(error.locator('.jp-RSConnect-errorMessage')).toBeInViewport();
 
     // Nothing saved: neither in the list nor on the server.
     await expect(

@@ -140,12 +140,10 @@ test.describe('Publishing workflow', () => {
     expect(second[0].content_guid).toBe(first[0].content_guid);
     expect(second[0].content_url).toBe(first[0].content_url);
 
-    // Changing the type of that content is explained before anything is uploaded.
+    // Changing the type of that content is explained before anything is
+    // uploaded, and before the "update existing content?" question.
     await form.locator('select[name="mode"]').selectOption('static');
     await form.locator('button[type="submit"]').click();
-    await page
-      .locator('.jp-Dialog .jp-Dialog-button', { hasText: /^Update$/ })
-      .click();
     await expect(form.locator('.jp-RSConnect-error')).toHaveAttribute(
       'data-reason',
       'app_mode_change'
@@ -153,6 +151,7 @@ test.describe('Publishing workflow', () => {
     await expect(form.locator('.jp-RSConnect-errorHint')).toContainText(
       'New content'
     );
+    await expect(page.locator('.jp-Dialog')).toHaveCount(0);
     expect(await listDeployments(page, filePath)).toEqual(second);
 
     // The server's content list has it.
@@ -199,6 +198,8 @@ test.describe('Publishing workflow', () => {
 
     form = await openPublishForm(page, 'second.ipynb', secondPath);
     await form.locator('select[name="server"]').selectOption('local');
+    // "New content" chosen explicitly still hears of the clash: no duplicate by accident.
+    await form.locator('select[name="target"]').selectOption('new');
     await form.locator('input[name="title"]').fill(title);
     await form.locator('button[type="submit"]').click();
     const dialog = page.locator('.jp-Dialog');
@@ -223,7 +224,7 @@ test.describe('Publishing workflow', () => {
     const form = await openPublishForm(page, name, filePath);
     await form.locator('select[name="server"]').selectOption('local');
     await form.locator('select[name="mode"]').selectOption('static');
-    await form.locator('input[name="hide_input"]').check();
+    await form.locator('select[name="hide_input"]').selectOption('all');
     await form.locator('input[name="title"]').fill(`Snapshot ${token}`);
     // An environment variable goes with the publish, and is not kept.
     await form.locator('button', { hasText: 'Add variable' }).click();
@@ -235,7 +236,13 @@ test.describe('Publishing workflow', () => {
     await expect(form.getByLabel('Variable name')).toHaveCount(0);
 
     const [deployment] = await listDeployments(page, filePath);
+    expect(deployment.hide_input).toBe('all');
     expect(JSON.stringify(deployment)).not.toContain(`secret-${token}`);
+    // The form now targets that content, and an update keeps the code hidden.
+    await expect(form.locator('select[name="target"]')).toHaveValue(
+      deployment.content_guid
+    );
+    await expect(form.locator('select[name="hide_input"]')).toHaveValue('all');
     const adminKey = addEmulatorUser(`admin${token}`, 'administrator');
     const local = (await listServers(page)).find(s => s.name === 'local');
     const environment = await page.request.get(
@@ -348,6 +355,18 @@ test.describe('Publishing workflow', () => {
           panel.locator('.jp-RSConnect-step.jp-mod-failed')
         ).toHaveCount(1);
         await screenshotPanel(page, testInfo, 'panel-failed');
+        // The message wraps inside the panel instead of spilling sideways.
+        const jobError = panel.locator('.jp-RSConnect-jobError');
+        await expect(jobError).toBeVisible();
+        const overflow = await panel
+          .locator('.jp-RSConnect-section')
+          .last()
+          .evaluate(node => node.scrollWidth - node.clientWidth);
+        expect(overflow).toBeLessThanOrEqual(1);
+        // The notification says it in one line; Details has the rest.
+        expect((await toast.innerText()).split('\n')[0].length).toBeLessThan(
+          260
+        );
 
         await toast.locator('.jp-toast-button', { hasText: 'Details' }).click();
         const dialog = page.locator('.jp-Dialog');
