@@ -58,6 +58,17 @@ test.describe('Publishing to Posit Connect', () => {
       panel.locator('.jp-RSConnect-job[data-state="succeeded"]')
     ).toBeVisible();
     await expect(panel.locator('.jp-RSConnect-log')).not.toBeEmpty();
+    // Seven steps, the last one making the new version live.
+    await expect(panel.locator('.jp-RSConnect-step')).toHaveCount(7);
+    await expect(
+      panel.locator('.jp-RSConnect-step[data-step="activate"]')
+    ).toContainText('Making it live');
+    // Long names and step details wrap: nothing spills out of the panel sideways.
+    const overflow = await panel
+      .locator('.jp-RSConnect-section')
+      .last()
+      .evaluate(node => node.scrollWidth - node.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(1);
     await screenshotPanel(page, testInfo, 'panel-published');
 
     const content = await openContentFrom(page, toast);
@@ -112,6 +123,11 @@ test.describe('Publishing to Posit Connect', () => {
       )
       .toBeGreaterThan(300);
     await expect(error.locator('.jp-RSConnect-errorMessage')).toBeInViewport();
+
+    // The command again, with the form already open: the focus goes back to the URL.
+    await form.locator('input[name="name"]').focus();
+    await runFromPalette(page, 'Add Connect server');
+    await expect(form.locator('input[name="url"]')).toBeFocused();
 
     // Nothing saved: neither in the list nor on the server.
     await expect(
