@@ -61,18 +61,19 @@ def _read(path: Path) -> Any:
 
 
 def rsconnect_record_paths(file: Path, env: dict[str, str] | None = None) -> list[Path]:
-    """Where rsconnect-python may have put the record of ``file``, primary first."""
-    config = rsconnect_python_config_dir(env)
-    made_up_module = file / (file.name + ".py")  # its notebook-deploy quirk, contract §7.2
+    """Every place rsconnect-python may have put the record of ``file``, primary first:
+    the stores of ``rsconnect_write_targets``, less the primaries that sit under the file
+    itself (a made-up module's folder, which can never exist)."""
     return [
-        file.parent / "rsconnect-python" / f"{file.stem}.json",
-        config / "applications" / f"{_sha1_name(str(file))}.json",
-        config / "applications" / f"{_sha1_name(str(made_up_module))}.json",
+        path
+        for pair in rsconnect_write_targets(file, env)
+        for path in pair
+        if file not in path.parents
     ]
 
 
 def rsconnect_write_targets(
-    file: Path, app_mode: str, env: dict[str, str] | None = None
+    file: Path, env: dict[str, str] | None = None
 ) -> list[tuple[Path, Path]]:
     """(primary, fallback) of each store `rsconnect` consults for ``file``.
 
@@ -96,7 +97,7 @@ def rsconnect_write_targets(
                 config / f"{_sha1_name(str(made_up))}.json",
             )
         )
-    elif app_mode.startswith("python-"):
+    elif file.suffix == ".py":  # only apps are published from a .py
         folder_module = file.parent / (file.parent.name + ".py")
         targets.append(
             (
@@ -172,7 +173,7 @@ class RecordStore:
         }
         # Each place is a store rsconnect-python reads; a store whose folder cannot be
         # written (its primary) falls back to the config directory, as rsconnect-python does.
-        for primary, fallback in rsconnect_write_targets(file, deployment.app_mode, self._env):
+        for primary, fallback in rsconnect_write_targets(file, self._env):
             for target in (primary, fallback):
                 existing = _read(target)
                 entries = existing if isinstance(existing, dict) else {}

@@ -97,3 +97,35 @@ def test_read_only_folder_falls_back_to_config_dir(tmp_path: Path) -> None:
     store.save(nb, _dep("g"))
     _, fallback, _ = rsconnect_record_paths(nb, env)
     assert "g" in fallback.read_text()
+
+
+def test_reads_the_folder_record_of_an_app(tmp_path: Path) -> None:
+    """`rsconnect deploy dash DIR` keys its record on the folder: <dir>/rsconnect-python/<dir>.json."""
+    app = tmp_path / "sales" / "app.py"
+    app.parent.mkdir()
+    app.write_text("app = None\n")
+    record = app.parent / "rsconnect-python" / "sales.json"
+    record.parent.mkdir()
+    record.write_text(
+        json.dumps(
+            {
+                "https://c.example.com": {
+                    "server_url": "https://c.example.com",
+                    "filename": str(app.parent),
+                    "app_url": "https://c.example.com/content/dash-guid/",
+                    "app_id": "9",
+                    "app_guid": "dash-guid",
+                    "title": "sales",
+                    "app_mode": "python-dash",
+                    "app_store_version": 1,
+                }
+            }
+        )
+    )
+    store = RecordStore(tmp_path / "data", env={"HOME": str(tmp_path / "home")})
+    (dep,) = store.list(app)
+    assert (dep.content_guid, dep.app_mode, dep.source) == (
+        "dash-guid",
+        "python-dash",
+        "rsconnect-python",
+    )
