@@ -70,6 +70,7 @@ class PublishJob:
     # False once the new version is being made live: stopping then would not stop Connect.
     cancellable: bool = True
     created_content: bool = False  # this job made the content item (cleaned up on failure)
+    draft: bool | None = None  # deploying as a draft (server ≥ 2025.06); None: not known yet
 
     @property
     def done(self) -> bool:

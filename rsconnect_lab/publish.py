@@ -166,7 +166,7 @@ class JobManager:
             )
             # Where the server allows it, build a draft first: a cancel or a failure before
             # activation leaves the live version as it was (rsconnect-python does the same).
-            draft = await client.supports("draft_deploy")
+            draft = job.draft = await client.supports("draft_deploy")
             await self._step(
                 job, "deploy", lambda s: self._deploy(job, s, client, bundle_id, draft=draft)
             )
@@ -191,7 +191,7 @@ class JobManager:
             job.state = "cancelled"
             step = self._failed_step(job)
             message = "The publish was cancelled; the live content is unchanged."
-            if step == "deploy" and not await _quietly(client.supports("draft_deploy")):
+            if step == "deploy" and job.draft is False:
                 message = (
                     "The publish was cancelled, but Connect may still finish the deploy it had "
                     "started (this server has no drafts); check the content."
@@ -373,13 +373,6 @@ class JobManager:
     ) -> None:
         task_id = await client.deploy(job.content_guid or "", bundle_id, activate=True)
         await self._follow(job, step, client, task_id)
-
-
-async def _quietly(check: Any) -> bool:
-    try:
-        return bool(await check)
-    except Exception:
-        return False
 
 
 def _task_details(exc: Exception) -> dict[str, Any]:
