@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import psutil
 import pytest
 
 from rsconnect_lab.emulator import Emulator
@@ -174,23 +175,41 @@ def test_build_venvs_option_makes_one_env_per_requirements(fresh: Fresh, tmp_pat
     assert any("Using cached Python environment" in line for line in again["output"])
 
 
+def _cmdline(process: psutil.Process) -> str:
+    """A child's command line, or "" for one that has just ended.
+
+    A deploy step's subprocess may be a zombie (or gone) for a moment before the
+    emulator's event loop reaps it; it is not an app either way.
+    """
+
+    try:
+        return " ".join(process.cmdline())
+    except (psutil.ZombieProcess, psutil.NoSuchProcess, psutil.AccessDenied):
+        return ""
+
+
+def _alive(process: psutil.Process) -> bool:
+    try:
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
 def test_apps_die_with_a_killed_emulator(tmp_path: Path) -> None:
     """No orphans: an app ends when the emulator process is killed without stopping."""
     import os
     import signal
     import time
 
-    import psutil
-
     proc, api = start_cli(tmp_path)
     g = api.create()["guid"]
     assert api.deploy(g, app_bundle("python-api", {"app.py": FLASK_APP}))["code"] == 0
-    apps = [p for p in psutil.Process(proc.pid).children() if "runner.py" in " ".join(p.cmdline())]
+    apps = [p for p in psutil.Process(proc.pid).children() if "runner.py" in _cmdline(p)]
     assert len(apps) == 1
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     deadline = time.monotonic() + 15
-    while apps[0].is_running() and apps[0].status() != psutil.STATUS_ZOMBIE:
+    while _alive(apps[0]):
         assert time.monotonic() < deadline, "the app outlived the emulator"
         time.sleep(0.2)
 
@@ -199,17 +218,11 @@ def test_a_crashed_app_is_started_again_on_the_next_request(fresh: Fresh) -> Non
     import os
     import signal
 
-    import psutil
-
     emu = fresh()
     api = Api(emu.url, emu.api_key)
     g = api.create()["guid"]
     assert api.deploy(g, app_bundle("python-api", {"app.py": FLASK_APP}))["code"] == 0
-    mine = [
-        p
-        for p in psutil.Process().children(recursive=True)
-        if any(g in part for part in p.cmdline())
-    ]
+    mine = [p for p in psutil.Process().children(recursive=True) if g in _cmdline(p)]
     assert len(mine) == 1
     os.killpg(mine[0].pid, signal.SIGKILL)  # the app's own process group
     mine[0].wait(10)
