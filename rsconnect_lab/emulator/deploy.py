@@ -6,7 +6,6 @@ import asyncio
 import json
 import logging
 import shutil
-import sys
 import tarfile
 from collections.abc import Callable
 from pathlib import Path
@@ -56,12 +55,36 @@ def primary_document(src: Path, manifest: dict[str, Any]) -> str | None:
 async def content_python(
     state: State, src: Path, manifest: dict[str, Any], out: Callable[[str], None]
 ) -> str:
-    """The interpreter for a bundle: the configured one, or its requirements' venv."""
-    base = state.settings.python or sys.executable
-    venvs = state.layout.venvs
+    """The interpreter for a bundle, matched as Connect does; with --build-venvs, a venv of it."""
+    assert state.pythons is not None
+    installations = await asyncio.shield(state.pythons)
+    python = manifest.get("python") or {}
+    requested = python.get("version") if isinstance(python.get("version"), str) else None
+    requires = ((manifest.get("environment") or {}).get("python") or {}).get("requires")
+    if not isinstance(requires, str) or not honours_requires(state.settings.version):
+        requires = None
+    chosen = environments.choose_python(installations, requested, requires)
+    asked = f"requirement {requires}" if requires else f"version {requested}"
+    if requested or requires:
+        out(f"Bundle requested Python {asked}; using Python {chosen['version']}.")
     return await environments.python_for(
-        base, state.settings.build_venvs, venvs, src, manifest, out, state.locks
+        chosen["path"],
+        state.settings.build_venvs,
+        state.layout.venvs,
+        src,
+        manifest,
+        out,
+        state.locks,
     )
+
+
+def honours_requires(server_version: str) -> bool:
+    """`environment.python.requires` is honoured from Connect 2025.03.0."""
+    key = []
+    for part in server_version.split(".")[:3]:
+        digits = "".join(ch for ch in part.split("-")[0] if ch.isdigit())
+        key.append(int(digits or 0))
+    return tuple(key) >= (2025, 3, 0)
 
 
 async def env_values(state: State, guid: str) -> dict[str, str]:
@@ -119,14 +142,7 @@ async def _run(
             await state.apps.stop_bundle(guid, bid)  # its files are replaced; it restarts on use
         count = await asyncio.to_thread(unpack, layout.archive(bid), src)
         task.log(f"Bundle {bid} unpacked: {count} files.")
-        requested = (manifest.get("python") or {}).get("version")
         python = await content_python(state, src, manifest, task.log)
-        version = await asyncio.to_thread(environments.python_version, python)
-        if requested:
-            task.log(f"Bundle requested Python version {requested}; using Python {version}.")
-            if requested.split(".")[:2] != version.split(".")[:2]:
-                # Connect would refuse a major.minor mismatch; the emulator warns and goes on.
-                task.log(f"Warning: Python {version} does not match the requested {requested}.")
         if mode in STATIC_MODES:
             doc = primary_document(src, manifest)
             if doc is None:

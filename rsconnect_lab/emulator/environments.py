@@ -19,14 +19,22 @@ from .tasks import TaskFailed
 
 
 @functools.cache
-def find_pythons() -> list[dict[str, str]]:
-    """Python interpreters really present on this machine, one per version (blocking, cached)."""
-    candidates = [sys.executable]
-    for name in ["python3", *[f"python3.{minor}" for minor in range(6, 16)]]:
-        if found := shutil.which(name):
-            candidates.append(found)
-    for pattern in ("/usr/bin/python3.*", "/usr/local/bin/python3.*"):
-        candidates += [p for p in glob.glob(pattern) if p[-1].isdigit()]
+def find_pythons(preferred: str | None = None) -> list[dict[str, str]]:
+    """Python interpreters really present on this machine, one per version (blocking, cached).
+
+    Each entry is Connect's installation shape plus the interpreter's ``path`` (kept
+    out of API answers). The emulator's own Python comes first, so it wins for its
+    version; an interpreter given with ``--python`` (``preferred``) is the only one.
+    """
+    if preferred:  # an interpreter chosen with --python is the only one offered
+        candidates = [preferred]
+    else:
+        candidates = [sys.executable]
+        for name in ["python3", *[f"python3.{minor}" for minor in range(6, 16)]]:
+            if found := shutil.which(name):
+                candidates.append(found)
+        for pattern in ("/usr/bin/python3.*", "/usr/local/bin/python3.*"):
+            candidates += [p for p in glob.glob(pattern) if p[-1].isdigit()]
     seen: dict[str, dict[str, str]] = {}
     for exe in candidates:
         try:
@@ -39,21 +47,74 @@ def find_pythons() -> list[dict[str, str]]:
         except (OSError, subprocess.SubprocessError):
             continue
         if out and out not in seen:
-            seen[out] = {"version": out, "cluster_name": "Local", "image_name": "Local"}
-    return sorted(
-        seen.values(), key=lambda i: [int(p) for p in i["version"].split(".")], reverse=True
-    )
+            seen[out] = {
+                "version": out,
+                "cluster_name": "Local",
+                "image_name": "Local",
+                "path": exe,
+            }
+    listed = list(seen.values())
+    # The first candidate (ours, or --python) leads; the rest newest first.
+    return listed[:1] + sorted(listed[1:], key=lambda i: _version_key(i["version"]), reverse=True)
 
 
-def python_version(python: str) -> str:
-    if python == sys.executable:
-        return "{}.{}.{}".format(*sys.version_info[:3])
-    return subprocess.run(
-        [python, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+def _version_key(version: str) -> tuple[int, ...]:
+    parts = []
+    for part in version.split("."):
+        digits = "".join(ch for ch in part if ch.isdigit())
+        parts.append(int(digits or 0))
+    return tuple(parts)
+
+
+def choose_python(
+    installations: list[dict[str, str]],
+    requested: str | None,
+    requires: str | None,
+) -> dict[str, str]:
+    """The installation Connect would pick for a bundle, or TaskFailed naming what exists.
+
+    As Connect does: a ``requires`` specifier (``environment.python.requires``, honoured
+    from 2025.03; the caller passes None for older versions) takes precedence and picks
+    the newest match; otherwise the same major.minor as the bundle's ``python.version``.
+    Within a series the first (preferred) installation wins when it is of that series,
+    because the emulator's own Python carries the packages content needs (Connect would
+    install them); otherwise the exact patch release, else the newest. Without either,
+    the preferred installation.
+    """
+    if not installations:
+        raise TaskFailed("Error code: python-unavailable. This server offers no Python.")
+    offered = ", ".join(i["version"] for i in installations)
+    if requires:
+        from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+        try:
+            spec = SpecifierSet(requires)
+        except InvalidSpecifier:
+            raise TaskFailed(
+                f"Error code: python-requires-invalid. The bundle's Python requirement"
+                f" {requires!r} is not a valid version specifier."
+            ) from None
+        matching = [i for i in installations if spec.contains(i["version"], prereleases=True)]
+        if not matching:
+            raise TaskFailed(
+                f"Error code: python-version-unavailable. Unable to find a Python installation"
+                f" satisfying {requires}. Available versions: {offered}."
+            )
+        return max(matching, key=lambda i: _version_key(i["version"]))
+    if not requested:
+        return installations[0]
+    series = _version_key(requested)[:2]
+    same = [i for i in installations if _version_key(i["version"])[:2] == series]
+    if not same:
+        raise TaskFailed(
+            f"Error code: python-version-unavailable. Unable to find a Python installation"
+            f" matching the requested version {requested} (major.minor"
+            f" {'.'.join(map(str, series))}). Available versions: {offered}."
+        )
+    if same[0] is installations[0]:
+        return same[0]
+    exact = [i for i in same if i["version"] == requested]
+    return (exact or same)[0]
 
 
 async def _stream(args: list[str], log: Callable[[str], None], cwd: Path | None = None) -> int:

@@ -169,7 +169,9 @@ class Emulator:
         )
         self._state = state
         await state.tasks.recover()
-        state.pythons = asyncio.ensure_future(asyncio.to_thread(find_pythons))
+        state.pythons = asyncio.ensure_future(
+            asyncio.to_thread(find_pythons, self.settings.python or None)
+        )
         runner = web.AppRunner(
             make_app(state), handle_signals=False, access_log=None, shutdown_timeout=2.0
         )

@@ -70,7 +70,8 @@ async def scheduler_settings(request: web.Request) -> web.Response:
 async def python_settings(request: web.Request) -> web.Response:
     state = get_state(request)
     assert state.pythons is not None
-    installations = await asyncio.shield(state.pythons)
+    found = await asyncio.shield(state.pythons)
+    installations = [{k: v for k, v in i.items() if k != "path"} for i in found]
     return web.json_response({"installations": installations, "api_enabled": True})
 
 
