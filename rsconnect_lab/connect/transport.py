@@ -8,12 +8,14 @@ error messages.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json as jsonlib
 import logging
 import os
 import re
 import ssl
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from typing import Any, NoReturn, TypeVar
@@ -38,6 +40,26 @@ MAX_RETRY_AFTER = 30.0
 MAX_ERROR_BODY = 1 << 20
 
 M = TypeVar("M", bound=Model)
+
+
+def proxy_for(url: str) -> tuple[URL | None, dict[str, str] | None]:
+    """The proxy for `url` from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY and NO_PROXY, as curl and
+    requests read them, with the headers for it (credentials in the proxy URL)."""
+    target = URL(url)
+    if not target.host or urllib.request.proxy_bypass(target.host):
+        return None, None
+    proxies = urllib.request.getproxies()
+    found = proxies.get(target.scheme) or proxies.get("all")
+    if not found:
+        return None, None
+    proxy = URL(found if "://" in found else f"http://{found}")
+    if proxy.user is None:
+        return proxy, None
+    pair = f"{proxy.user}:{proxy.password or ''}".encode()
+    auth = "Basic " + base64.b64encode(pair).decode("ascii")
+    return proxy.with_user(None), {"Proxy-Authorization": auth}
+
+
 Params = Mapping[str, str | int | float | bool] | None
 DataFactory = Callable[[], Any]
 
@@ -133,9 +155,10 @@ class Transport:
             )
         if self._session is None:
             self._loop = loop
+            # The key is added per request (`_headers`), not here: aiohttp copies a session's
+            # default headers into the proxy request, which would hand the key to a proxy
+            # as Proxy-Authorization, even in the CONNECT of an HTTPS tunnel.
             headers = {"User-Agent": _user_agent(), "Accept": "application/json"}
-            if self._key:
-                headers["Authorization"] = f"Key {self._key.reveal()}"
             self._session = aiohttp.ClientSession(
                 headers=headers,
                 connector=aiohttp.TCPConnector(ssl=self._ssl),
@@ -143,10 +166,18 @@ class Transport:
                 # must come back on task polls whatever the server's address looks like.
                 cookie_jar=aiohttp.CookieJar(unsafe=True),
                 timeout=aiohttp.ClientTimeout(total=self.timeout),
-                # HTTPS_PROXY / NO_PROXY, as every other client on the machine honours them.
-                trust_env=True,
+                # Not trust_env: with it aiohttp also reads ~/.netrc and then refuses our
+                # Authorization header for a host listed there. Proxies come from
+                # `proxy_for` instead.
+                trust_env=False,
             )
         return self._session
+
+    def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if self._key:
+            headers["Authorization"] = f"Key {self._key.reveal()}"
+        return headers
 
     @property
     def closed(self) -> bool:
@@ -203,13 +234,22 @@ class Transport:
         for attempt in range(1, attempts + 1):
             started = time.monotonic()
             try:
+                proxy, proxy_headers = proxy_for(url)
+                request_headers = self._headers(headers)
+                if proxy_headers and URL(url).scheme == "http":
+                    # A plain-HTTP proxy reads its credentials from the request itself;
+                    # aiohttp sends proxy_headers only with an HTTPS tunnel's CONNECT.
+                    request_headers.update(proxy_headers)
+                    proxy_headers = None
                 response = await self.session.request(
                     method,
                     url,
+                    proxy=proxy,
+                    proxy_headers=proxy_headers,
                     params=params,
                     json=json,
                     data=data() if data is not None else None,
-                    headers=headers,
+                    headers=request_headers,
                     max_redirects=MAX_REDIRECTS,
                     timeout=timeout,
                 )

@@ -3,6 +3,7 @@ proxy, redirects. The front is a small forwarding aiohttp app; Connect is the em
 
 from __future__ import annotations
 
+import base64
 import io
 import logging
 import os
@@ -16,6 +17,7 @@ import aiohttp
 import pytest
 import pytest_asyncio
 from aiohttp import web
+from yarl import URL
 
 from rsconnect_lab.connect import errors
 from rsconnect_lab.connect.bundles import CHUNK
@@ -214,6 +216,35 @@ async def test_http_proxy_from_the_environment(
     direct = make_client("http://connect.behind-proxy.invalid", emu.api_key, retries=0)
     with pytest.raises(errors.ServerUnreachable):
         await direct.me()
+
+
+@pytest.mark.asyncio
+async def test_proxy_credentials_go_to_the_proxy_only(
+    front: Callable[..., Any], emu: Any, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    proxy: Front = await front()
+    host_port = proxy.url.split("://", 1)[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://ops:p%40ss@{host_port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    client = make_client("http://connect.behind-proxy.invalid", emu.api_key, retries=0)
+    assert (await client.me()).user_role == "administrator"
+    seen = proxy.seen[0].headers
+    assert seen["Proxy-Authorization"] == "Basic " + base64.b64encode(b"ops:p@ss").decode()
+    assert seen["Authorization"].startswith("Key ")
+
+
+@pytest.mark.asyncio
+async def test_a_netrc_entry_for_the_server_does_not_displace_the_key(
+    emu: Any, make_client: MakeClient, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """aiohttp's trust_env would add the netrc login and then refuse our Authorization header."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text(f"machine {URL(emu.url).host} login someone password secret\n")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    client = make_client(emu.url, emu.api_key, retries=0)
+    assert (await client.me()).user_role == "administrator"
 
 
 @pytest.mark.asyncio

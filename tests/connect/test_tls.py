@@ -94,6 +94,7 @@ async def test_https_through_the_proxy_from_the_environment(
 ) -> None:
     """HTTPS_PROXY is honoured: the client tunnels with CONNECT and still verifies TLS."""
     tunnels: list[str] = []
+    connects: list[str] = []  # the proxy must not learn the API key from the CONNECT
 
     async def pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
@@ -110,6 +111,7 @@ async def test_https_through_the_proxy_from_the_environment(
         method, target, _ = request.split(b"\r\n", 1)[0].decode().split(" ", 2)
         assert method == "CONNECT"
         tunnels.append(target)
+        connects.append(request.decode())
         host, port = target.rsplit(":", 1)
         up_reader, up_writer = await asyncio.open_connection(host, int(port))
         writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
@@ -126,6 +128,7 @@ async def test_https_through_the_proxy_from_the_environment(
         client = make_client(emu.url, emu.api_key, ca_cert=str(tls_emulator.ca_file))
         assert (await client.me()).username
         assert tunnels == [emu.url.removeprefix("https://")]
+        assert emu.api_key not in connects[0] and "Authorization" not in connects[0]
         await client.close()
     finally:
         proxy.close()
