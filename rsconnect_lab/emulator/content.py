@@ -195,11 +195,10 @@ async def delete_content(request: web.Request) -> web.Response:
 
 
 @routes.get("/__api__/v1/content/{guid}/jobs")
-@routes.get("/__api__/v1/content/{guid}/packages")
 @routes.get("/__api__/v1/content/{guid}/tags")
 @routes.get("/__api__/v1/content/{guid}/oauth/integrations/associations")
 async def empty_collections(request: web.Request) -> web.Response:
-    """Collections the emulator keeps no records of (jobs, packages, tags, OAuth): empty."""
+    """Collections the emulator keeps no records of (jobs, tags, OAuth): empty."""
     await content_for(request, edit=False)
     return web.json_response([])
 
