@@ -184,7 +184,7 @@ class AppManager:
                     f" with status {proc.returncode}: {reason}"
                 )
             if time.monotonic() > deadline:
-                await asyncio.to_thread(_kill, proc)
+                await asyncio.to_thread(kill_process, proc)
                 raise TaskFailed(
                     f"Error code: application-start-timeout. The {mode} application did not"
                     f" listen within {self._timeout:.0f} s."
@@ -194,12 +194,12 @@ class AppManager:
         old = self._procs.get((guid, prefix))
         self._procs[(guid, prefix)] = app
         if old is not None:
-            await asyncio.to_thread(_kill, old.proc)
+            await asyncio.to_thread(kill_process, old.proc)
         return app
 
     async def _stop(self, keys: list[tuple[str, str]]) -> None:
         procs = [self._procs.pop(k).proc for k in keys if k in self._procs]
-        await asyncio.gather(*(asyncio.to_thread(_kill, p) for p in procs))
+        await asyncio.gather(*(asyncio.to_thread(kill_process, p) for p in procs))
 
     async def stop_content(self, guid: str) -> None:
         await self._stop([k for k in self._procs if k[0] == guid])
@@ -220,11 +220,11 @@ class AppManager:
     def kill_all_sync(self) -> None:
         """Last resort at interpreter exit when stop() was never called."""
         for app in list(self._procs.values()):
-            _kill(app.proc)
+            kill_process(app.proc)
         self._procs.clear()
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
+def kill_process(proc: subprocess.Popen[bytes]) -> None:
     if proc.poll() is not None:
         return
     with contextlib.suppress(ProcessLookupError, PermissionError):

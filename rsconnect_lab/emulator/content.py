@@ -179,7 +179,7 @@ async def delete_content(request: web.Request) -> web.Response:
     await state.store.transaction(
         [
             (f"DELETE FROM {table} WHERE content_guid = ?", (guid,))
-            for table in ("bundles", "env_vars", "vanities", "permissions")
+            for table in ("bundles", "env_vars", "vanities", "permissions", "jobs")
         ]
         + [("DELETE FROM content WHERE guid = ?", (guid,))]
     )
@@ -194,11 +194,10 @@ async def delete_content(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-@routes.get("/__api__/v1/content/{guid}/jobs")
 @routes.get("/__api__/v1/content/{guid}/tags")
 @routes.get("/__api__/v1/content/{guid}/oauth/integrations/associations")
 async def empty_collections(request: web.Request) -> web.Response:
-    """Collections the emulator keeps no records of (jobs, tags, OAuth): empty."""
+    """Collections the emulator keeps no records of (tags, OAuth): empty."""
     await content_for(request, edit=False)
     return web.json_response([])
 

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import shutil
 import tarfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from . import environments, render
+from . import environments, jobs, render
 from .apps import AppProcess
 from .auth import now
 from .modes import APP_MODES, RENDERED_MODES, SERVED_MODES, STATIC_MODES
@@ -160,7 +161,10 @@ async def _run(
             task.log(f"Executing {notebook} with nbconvert...")
             out = layout.output(guid, bid)
             fresh = out.with_name(out.name + ".new")
-            await render.render_notebook(python, src, notebook, fresh, manifest, env, task.log)
+            run = functools.partial(
+                render.render_notebook, python, src, notebook, fresh, manifest, env, task.log
+            )
+            await _render_as_job(state, guid, bid, mode, run)
             await asyncio.to_thread(swap_in, fresh, out)
             task.log(f"Rendered {notebook} to HTML.")
         await state.store.execute("UPDATE bundles SET built = 1 WHERE id = ?", bid)
@@ -171,7 +175,7 @@ async def _run(
         prefix = f"/content/{guid}/" if activate else f"/content/{guid}/_bundle{bid}/"
         task.log(f"Launching {mode} application...")
         async with state.apps.lock(guid, prefix):  # not raced by an on-demand start
-            await state.apps.start(
+            app = await state.apps.start(
                 guid,
                 bid,
                 prefix,
@@ -183,6 +187,7 @@ async def _run(
                 task.log,
                 layout.app_log(guid, bid),
             )
+            await _app_job(state, guid, app)
     if activate:
         t = now()
         await state.store.execute(
@@ -218,7 +223,7 @@ async def ensure_app(state: State, guid: str, bundle: Row, prefix: str, root: st
         manifest: dict[str, Any] = json.loads(bundle["manifest"])
         python = await content_python(state, src, manifest, log.info)
         env = environments.content_env(root, guid, await env_values(state, guid))
-        return await state.apps.start(
+        app = await state.apps.start(
             guid,
             bid,
             prefix,
@@ -230,3 +235,32 @@ async def ensure_app(state: State, guid: str, bundle: Row, prefix: str, root: st
             log.info,
             state.layout.app_log(guid, bid),
         )
+        await _app_job(state, guid, app)
+        return app
+
+
+async def _app_job(state: State, guid: str, app: AppProcess) -> None:
+    content = await state.store.fetchone("SELECT id, guid FROM content WHERE guid = ?", guid)
+    if content is not None:
+        await state.jobs.started(
+            content, app.bundle_id, app.mode, app.proc.pid, jobs.app_handle(app.proc)
+        )
+
+
+async def _render_as_job(
+    state: State, guid: str, bid: int, mode: str, run: Callable[..., Awaitable[None]]
+) -> None:
+    """Run a render (`run(on_start=…)`) as a job of the content, visible and stoppable."""
+    content = await state.store.fetchone("SELECT id, guid FROM content WHERE guid = ?", guid)
+    started: list[tuple[str, jobs.Handle]] = []
+
+    async def record(proc: asyncio.subprocess.Process) -> None:
+        if content is not None:
+            handle = jobs.render_handle(proc)
+            started.append((await state.jobs.started(content, bid, mode, proc.pid, handle), handle))
+
+    try:
+        await run(on_start=record)
+    finally:
+        for key, handle in started:
+            await state.jobs.finished(key, handle.exit_code())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shutil
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,8 +53,11 @@ async def render_notebook(
     manifest: dict[str, Any],
     env: Mapping[str, str],
     log: Callable[[str], None],
+    on_start: Callable[[asyncio.subprocess.Process], Awaitable[None]] | None = None,
 ) -> None:
-    """Write out_dir/index.html; TaskFailed with the notebook's error when execution fails."""
+    """Write out_dir/index.html; TaskFailed with the notebook's error when execution fails.
+
+    `on_start` hears of the nbconvert process as soon as it runs (it is Connect's job)."""
     await asyncio.to_thread(shutil.rmtree, out_dir, True)
     await asyncio.to_thread(out_dir.mkdir, parents=True)
     proc = await asyncio.create_subprocess_exec(
@@ -65,6 +68,8 @@ async def render_notebook(
         stderr=asyncio.subprocess.STDOUT,
     )
     assert proc.stdout is not None
+    if on_start is not None:
+        await on_start(proc)
     lines: list[str] = []
     try:
         async for raw in proc.stdout:

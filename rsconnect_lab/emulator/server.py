@@ -21,6 +21,7 @@ from .apps import AppManager
 from .auth import add_key_sync, create_user_sync, new_key
 from .environments import find_pythons
 from .faults import Fault, Faults
+from .jobs import JobBook
 from .modes import APP_MODES
 from .state import Layout, Settings, State
 from .store import Store
@@ -166,6 +167,7 @@ class Emulator:
             layout=self.layout,
             tasks=TaskManager(self.store),
             apps=AppManager(self.settings.app_start_timeout),
+            jobs=JobBook(self.store),
         )
         self._state = state
         await state.tasks.recover()

@@ -14,6 +14,7 @@ from .store import Store
 
 if TYPE_CHECKING:
     from .apps import AppManager
+    from .jobs import JobBook
     from .tasks import TaskManager
 
 
@@ -91,6 +92,7 @@ class State:
     layout: Layout
     tasks: TaskManager
     apps: AppManager
+    jobs: JobBook
     locks: Locks = field(default_factory=Locks)
     # Probing interpreters takes seconds; start() does not wait for it.
     pythons: asyncio.Future[list[dict[str, str]]] | None = None

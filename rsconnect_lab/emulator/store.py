@@ -50,6 +50,11 @@ CREATE TABLE IF NOT EXISTS vanities (
 CREATE TABLE IF NOT EXISTS permissions (
     id INTEGER PRIMARY KEY AUTOINCREMENT, content_guid TEXT NOT NULL, principal_guid TEXT NOT NULL,
     principal_type TEXT NOT NULL, role TEXT NOT NULL, UNIQUE (content_guid, principal_guid));
+CREATE TABLE IF NOT EXISTS jobs (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT UNIQUE NOT NULL, content_guid TEXT NOT NULL,
+    app_id INTEGER NOT NULL, bundle_id INTEGER NOT NULL, pid INTEGER NOT NULL, tag TEXT NOT NULL,
+    hostname TEXT NOT NULL, start_time TEXT NOT NULL, end_time TEXT,
+    last_heartbeat_time TEXT NOT NULL, status INTEGER NOT NULL, exit_code INTEGER);
 CREATE TABLE IF NOT EXISTS visits (
     id INTEGER PRIMARY KEY AUTOINCREMENT, content_guid TEXT NOT NULL, user_guid TEXT,
     bundle_id INTEGER, time TEXT NOT NULL, path TEXT NOT NULL);

@@ -242,7 +242,7 @@ def test_dashboard_page_lists_content(admin: Api, emu: Emulator) -> None:
     assert Api(emu.url, None).page("/").url.endswith("/connect/")
 
 
-def test_collections_the_emulator_keeps_empty(admin: Api) -> None:
+def test_collections_empty_until_something_is_deployed(admin: Api) -> None:
     g = admin.create()["guid"]
     for path in (f"v1/content/{g}/jobs", f"v1/content/{g}/packages", f"v1/content/{g}/tags",
                  f"v1/content/{g}/oauth/integrations/associations", "v1/oauth/integrations",
