@@ -21,6 +21,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .bundle.entrypoint import default_entrypoint
+from .bundle.files import BundleError
 from .servers import rsconnect_python_config_dir, write_private_json
 
 RSCONNECT_APP_STORE_VERSION = 1
@@ -97,7 +99,9 @@ def rsconnect_write_targets(
                 config / f"{_sha1_name(str(made_up))}.json",
             )
         )
-    elif file.suffix == ".py":  # only apps are published from a .py
+    elif file.suffix == ".py" and is_folder_entrypoint(file):
+        # The folder's record belongs to the one app `rsconnect deploy dash DIR` would
+        # deploy from it; any other .py in the folder would take over that app's record.
         folder_module = file.parent / (file.parent.name + ".py")
         targets.append(
             (
@@ -106,6 +110,27 @@ def rsconnect_write_targets(
             )
         )
     return targets
+
+
+def is_folder_entrypoint(file: Path) -> bool:
+    """Whether ``file`` is the entrypoint rsconnect-python guesses for its folder."""
+    try:
+        return default_entrypoint(file.parent) == file.stem
+    except (BundleError, OSError):
+        return False
+
+
+def _names_this_file(file: Path, entry: Any) -> bool:
+    """An rsconnect-python entry belongs to ``file`` unless its ``filename`` names another
+    file: it may name the file, its made-up notebook module, or (an app deploy) its folder."""
+    named = entry.get("filename") if isinstance(entry, dict) else None
+    if not named:
+        return True
+    path = Path(str(named))
+    if not path.is_absolute():
+        return True  # written relative to somewhere we cannot know
+    # rsconnect-python writes abspath(); ours is resolved (symlinked homes on JupyterHub).
+    return path.resolve() in (file, file / (file.name + ".py"), file.parent)
 
 
 class RecordStore:
@@ -135,6 +160,8 @@ class RecordStore:
             if not isinstance(entries, dict):
                 continue
             for server_url, entry in entries.items():
+                if not _names_this_file(file, entry):
+                    continue
                 dep = _from_rsconnect(server_url, entry)
                 if dep and (dep.server_url, dep.content_guid) not in known:
                     known.add((dep.server_url, dep.content_guid))

@@ -129,3 +129,67 @@ def test_reads_the_folder_record_of_an_app(tmp_path: Path) -> None:
         "python-dash",
         "rsconnect-python",
     )
+
+
+def test_another_py_in_the_folder_does_not_take_over_the_apps_record(tmp_path: Path) -> None:
+    """QA: publishing app2.py offered to overwrite the app published from app.py beside it."""
+    folder = tmp_path / "apps"
+    folder.mkdir()
+    app, other, helper = folder / "app.py", folder / "app2.py", folder / "utils.py"
+    for f in (app, other, helper):
+        f.write_text("app = None\n")
+    env = {"HOME": str(tmp_path / "home")}
+    store = RecordStore(tmp_path / "data", env=env)
+    store.save(app, _dep("dash-1"))
+    assert [d.content_guid for d in store.list(app)] == ["dash-1"]
+    assert store.list(other) == [] and store.list(helper) == []
+    # Publishing app2.py leaves app.py's records (both formats) as they were.
+    store.save(other, _dep("dash-2"))
+    assert [d.content_guid for d in store.list(app)] == ["dash-1"]
+    assert [d.content_guid for d in store.list(other)] == ["dash-2"]
+    folder_record = json.loads((folder / "rsconnect-python" / "apps.json").read_text())
+    assert [e["app_guid"] for e in folder_record.values()] == ["dash-1"]
+
+
+def test_an_entry_naming_another_file_is_not_read(tmp_path: Path) -> None:
+    """An older folder record written for app2.py is not app.py's target."""
+    folder = tmp_path / "apps"
+    folder.mkdir()
+    app, other = folder / "app.py", folder / "app2.py"
+    for f in (app, other):
+        f.write_text("app = None\n")
+    record = folder / "rsconnect-python" / "apps.json"
+    record.parent.mkdir()
+    entry = {
+        "server_url": "https://c.example.com",
+        "filename": str(other),
+        "app_url": "https://c.example.com/content/g2/",
+        "app_guid": "g2",
+        "title": "Second",
+        "app_mode": "python-dash",
+    }
+    record.write_text(json.dumps({"https://c.example.com": entry}))
+    store = RecordStore(tmp_path / "data", env={"HOME": str(tmp_path / "home")})
+    assert store.list(app) == []
+
+
+def test_an_entry_written_through_a_symlinked_home_is_read(tmp_path: Path) -> None:
+    real = tmp_path / "real"
+    (real / "work").mkdir(parents=True)
+    link = tmp_path / "home"
+    link.symlink_to(real)
+    nb = real / "work" / "nb.ipynb"
+    nb.write_text("{}")
+    record = nb.parent / "rsconnect-python" / "nb.json"
+    record.parent.mkdir()
+    entry = {
+        "server_url": "https://c.example.com",
+        "filename": str(link / "work" / "nb.ipynb"),  # abspath(), not resolved
+        "app_url": "https://c.example.com/content/g/",
+        "app_guid": "g",
+        "title": "NB",
+        "app_mode": "jupyter-static",
+    }
+    record.write_text(json.dumps({"https://c.example.com": entry}))
+    store = RecordStore(tmp_path / "data", env={"HOME": str(tmp_path / "nohome")})
+    assert [d.content_guid for d in store.list(link / "work" / "nb.ipynb")] == ["g"]
