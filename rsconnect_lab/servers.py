@@ -21,6 +21,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
+from .connect.errors import InvalidField
+from .connect.urls import normalize_server_url
+
 Source = Literal["preset", "saved", "environment", "rsconnect-python", "embedded"]
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._@-]{0,63}$")
@@ -66,7 +69,8 @@ class Server:
 
 
 def normalize_url(url: str) -> str:
-    """The server root as rsconnect-python stores it: scheme added, no ``/__api__``, no trailing slash."""
+    """The server root as rsconnect-python stores it: scheme added (https unless given), no
+    ``/__api__``, dashboard path, query or trailing slash."""
     url = url.strip()
     if not url:
         raise ServerStoreError(
@@ -76,13 +80,12 @@ def normalize_url(url: str) -> str:
         url = "https:" + url
     elif "://" not in url:
         url = "https://" + url
-    scheme, _, rest = url.partition("://")
-    if scheme.lower() not in ("http", "https") or not rest.strip("/"):
-        raise ServerStoreError(f"'{url}' is not an http:// or https:// URL.")
-    url = url.rstrip("/")
-    if url.endswith("/__api__"):
-        url = url[: -len("/__api__")]
-    return url.rstrip("/")
+    try:
+        # The client's rule, so what is saved is what it talks to: a pasted dashboard link
+        # (`…/connect/#/content`) or API URL becomes the server root.
+        return normalize_server_url(url)
+    except InvalidField as exc:
+        raise ServerStoreError(exc.message) from None
 
 
 def rsconnect_python_config_dir(env: Mapping[str, str] | None = None) -> Path:

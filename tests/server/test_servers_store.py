@@ -24,10 +24,19 @@ def store(tmp_path: Path) -> ServerStore:
         ("connect.example.com", "https://connect.example.com"),
         ("//connect.example.com", "https://connect.example.com"),
         ("http://127.0.0.1:3939", "http://127.0.0.1:3939"),
+        ("http://127.0.0.1:39555/connect/#/content", "http://127.0.0.1:39555"),
+        ("https://host/rsc/connect/#/apps/abc/access", "https://host/rsc"),
+        ("HTTPS://connect.example.com/?x=1", "https://connect.example.com"),
     ],
 )
 def test_normalize_url(given: str, expected: str) -> None:
     assert normalize_url(given) == expected
+
+
+def test_normalize_url_refuses_credentials_without_repeating_them() -> None:
+    with pytest.raises(ServerStoreError) as info:
+        normalize_url("https://user:s3cret@host")
+    assert "s3cret" not in info.value.message
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "ftp://x", "https://"])
