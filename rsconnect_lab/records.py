@@ -211,6 +211,25 @@ class RecordStore:
                 except OSError:
                     continue
 
+    def forget_content(self, server_url: str, content_guid: str) -> int:
+        """Forget every file's record of content that no longer exists; returns how many
+        files pointed at it (their rsconnect-python entries for it go too)."""
+        files = []
+        for path in sorted(self.dir.glob("*.json")) if self.dir.is_dir() else []:
+            data = _read(path)
+            if not isinstance(data, dict) or not isinstance(data.get("path"), str):
+                continue
+            if any(
+                isinstance(e, dict)
+                and e.get("content_guid") == content_guid
+                and str(e.get("server_url", "")).rstrip("/") == server_url.rstrip("/")
+                for e in data.get("deployments", [])
+            ):
+                files.append(Path(data["path"]))
+        for file in files:
+            self.forget(file, server_url, content_guid)
+        return len(files)
+
     def forget(self, file: Path, server_url: str, content_guid: str) -> None:
         file = file.resolve()
         path = self._own_path(file)
@@ -219,7 +238,10 @@ class RecordStore:
             entries = [
                 e
                 for e in data.get("deployments", [])
-                if not (e.get("server_url") == server_url and e.get("content_guid") == content_guid)
+                if not (
+                    str(e.get("server_url", "")).rstrip("/") == server_url.rstrip("/")
+                    and e.get("content_guid") == content_guid
+                )
             ]
             write_private_json(path, {"path": str(file), "deployments": entries})
         # rsconnect-python's entry goes too when it names the same content.

@@ -49,6 +49,8 @@ class Server:
     source: Source = "saved"
     default: bool = False
     username: str | None = None
+    # The key's role when it was verified: a viewer's key can browse but never publish.
+    user_role: str | None = None
 
     @property
     def read_only(self) -> bool:
@@ -60,6 +62,7 @@ class Server:
             "name": self.name,
             "url": self.url,
             "username": self.username,
+            "user_role": self.user_role,
             "source": self.source,
             "default": self.default,
             "insecure": self.insecure,
@@ -145,8 +148,13 @@ def _from_entry(name: str, entry: Mapping[str, Any], source: Source) -> Server |
         ca_cert=entry.get("ca_cert") or None,
         source=source,
         default=bool(entry.get("default", False)),
-        username=entry.get("username") if isinstance(entry.get("username"), str) else None,
+        username=_text(entry.get("username")),
+        user_role=_text(entry.get("user_role")),
     )
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 class ServerStore:
@@ -281,6 +289,7 @@ class ServerStore:
             "insecure": server.insecure,
             "ca_cert": server.ca_cert,
             "username": server.username,
+            "user_role": server.user_role,
         }
         write_private_json(self.path, saved)
         if also_rsconnect_python:

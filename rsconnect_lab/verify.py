@@ -11,7 +11,7 @@ from .servers import Server, normalize_url
 
 
 async def verify_server(server: Server, typed_url: str) -> Server:
-    """The server as it will be saved: its working URL and the key's username.
+    """The server as it will be saved: its working URL and the key's username and role.
 
     An address typed without a scheme is tried as https first, then http, keeping the first
     that answers (as ``rsconnect add`` does); anything else fails with the client's error.
@@ -33,6 +33,11 @@ async def verify_server(server: Server, typed_url: str) -> Server:
             except (ServerUnreachable, TLSError) as exc:
                 last = exc
                 continue
-        return dataclasses.replace(server, url=url, username=user.username if user else None)
+        return dataclasses.replace(
+            server,
+            url=url,
+            username=user.username if user else None,
+            user_role=user.user_role if user else None,
+        )
     assert last is not None
     raise last

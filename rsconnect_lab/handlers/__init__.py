@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .content import ContentHandler
+from .content import ContentHandler, ContentItemHandler
 from .deployments import DeploymentsHandler
 from .environment import EnvironmentHandler, ManifestHandler
 from .jobs import JobHandler, JobsHandler, PublishHandler
@@ -21,6 +21,7 @@ def route_table() -> list[tuple[str, Any]]:
         ("servers", ServersHandler),
         (f"servers/{_NAME}", ServerHandler),
         (f"servers/{_NAME}/content", ContentHandler),
+        (rf"servers/{_NAME}/content/(?P<guid>[A-Za-z0-9-]+)", ContentItemHandler),
         ("environment", EnvironmentHandler),
         ("manifest", ManifestHandler),
         ("publish", PublishHandler),

@@ -20,6 +20,7 @@ ROUTES = [
     ("POST", "servers"),
     ("DELETE", "servers/x"),
     ("GET", "servers/x/content"),
+    ("DELETE", "servers/x/content/abc"),
     ("POST", "environment"),
     ("POST", "manifest"),
     ("POST", "publish"),
@@ -249,6 +250,63 @@ async def test_content_route(api: Any, emulator: Any) -> None:
     await _add_emulator(api, emulator)
     status, body = await api("GET", "servers", "emu", "content")
     assert status == 200 and isinstance(body["content"], list)
+    assert body["user"] == {"username": "admin", "user_role": "administrator"}
+    servers = (await api("GET", "servers"))[1]["servers"]
+    assert servers[0]["user_role"] == "administrator"
+
+
+async def test_delete_content_forgets_its_records(
+    api: Any, emulator: Any, notebook: Any, jp_root_dir: Path
+) -> None:
+    await _add_emulator(api, emulator)
+    path = notebook("gone/report.ipynb", "print('soon deleted')")
+    status, body = await api(
+        "POST",
+        "publish",
+        body={"path": path, "server": "emu", "mode": "source", "title": "Soon deleted"},
+    )
+    assert status == 202, body
+    job = await wait_for_job(api, body["job"]["id"])
+    assert job["state"] == "succeeded", job["full_log"]
+    guid = job["content_guid"]
+    listed = (await api("GET", "servers", "emu", "content"))[1]["content"]
+    assert guid in [c["guid"] for c in listed]
+
+    assert (await api("DELETE", "servers", "emu", "content", guid))[0] == 204
+    listed = (await api("GET", "servers", "emu", "content"))[1]["content"]
+    assert guid not in [c["guid"] for c in listed]
+    assert (await api("GET", "deployments", path=path))[1] == {"deployments": []}
+    record = jp_root_dir / "gone" / "rsconnect-python" / "report.json"
+    assert guid not in record.read_text()  # rsconnect-python's record forgets it too
+
+    status, again = await api("DELETE", "servers", "emu", "content", guid)
+    assert status == 404 and again["reason"] == "not_found", again
+
+
+async def test_a_viewer_cannot_delete_others_content(api: Any, emulator: Any) -> None:
+    import uuid
+
+    import requests
+
+    _, viewer_key = emulator.add_user(f"vicky-{uuid.uuid4().hex[:6]}", role="viewer")
+    owned = requests.post(
+        f"{emulator.url}/__api__/v1/content",
+        json={"name": f"kept-{uuid.uuid4().hex[:8]}"},
+        headers={"Authorization": f"Key {emulator.api_key}"},
+        timeout=30,
+    ).json()
+    status, body = await api(
+        "POST", "servers", body={"name": "vic", "url": emulator.url, "api_key": viewer_key}
+    )
+    assert status == 201 and body["server"]["user_role"] == "viewer"
+    status, err = await api("DELETE", "servers", "vic", "content", owned["guid"])
+    assert status in (403, 404) and err["reason"] in ("permission_denied", "not_found"), err
+    gone = requests.get(
+        f"{emulator.url}/__api__/v1/content/{owned['guid']}",
+        headers={"Authorization": f"Key {emulator.api_key}"},
+        timeout=30,
+    )
+    assert gone.status_code == 200  # still there
 
 
 DASH_APP = """
