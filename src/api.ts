@@ -26,6 +26,16 @@ export interface IServer {
   has_ca_cert?: boolean;
   /** Presets and servers from the environment cannot be removed here. */
   read_only?: boolean;
+  /**
+   * The account's role on Connect: "administrator", "publisher" or "viewer";
+   * null when not verified yet (servers from the environment or rsconnect-python).
+   */
+  user_role?: string | null;
+}
+
+/** Whether a Connect role may publish (viewers may not). */
+export function canPublish(role: string | null | undefined): boolean {
+  return role !== 'viewer';
 }
 
 /** The body of `POST servers`: the only request that carries an API key. */
@@ -185,7 +195,23 @@ export interface IContentItem {
   app_mode?: string;
   content_url?: string;
   dashboard_url?: string;
+  created_time?: string | null;
+  last_deployed_time?: string | null;
+  bundle_id?: string | null;
+  py_version?: string | null;
   [key: string]: unknown;
+}
+
+/** The account a server's key belongs to, as `GET servers/{name}/content` reports it. */
+export interface IContentUser {
+  username?: string | null;
+  user_role?: string | null;
+}
+
+/** The answer of `GET servers/{name}/content`. */
+export interface IContentListing {
+  content: IContentItem[];
+  user: IContentUser | null;
 }
 
 /** The answer of `POST manifest`: the files written and those left alone. */
@@ -309,12 +335,27 @@ export async function removeServer(name: string): Promise<void> {
   });
 }
 
-/** `GET servers/{name}/content`: the user's content on a server. */
-export async function listContent(server: string): Promise<IContentItem[]> {
-  const data = await requestAPI<{ content: IContentItem[] }>(
-    `servers/${encodeURIComponent(server)}/content`
+/** `GET servers/{name}/content`: the user's content on a server, and who the user is. */
+export async function listContent(server: string): Promise<IContentListing> {
+  const data = await requestAPI<{
+    content?: IContentItem[];
+    user?: IContentUser | null;
+  }>(`servers/${encodeURIComponent(server)}/content`);
+  return { content: data?.content ?? [], user: data?.user ?? null };
+}
+
+/**
+ * `DELETE servers/{name}/content/{guid}`: delete content on Connect; the
+ * server extension also forgets the deployment records that point to it.
+ */
+export async function deleteContent(
+  server: string,
+  guid: string
+): Promise<void> {
+  await requestAPI<void>(
+    `servers/${encodeURIComponent(server)}/content/${encodeURIComponent(guid)}`,
+    { method: 'DELETE' }
   );
-  return data.content ?? [];
 }
 
 /** `POST environment`: what a file would be published with, and the bundle's files. */

@@ -9,9 +9,11 @@ import { DocumentWidget } from '@jupyterlab/docregistry';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { Widget } from '@lumino/widgets';
 
 import {
   ApiError,
+  IDeployment,
   IManifestRequest,
   IManifestResult,
   listDeployments,
@@ -20,7 +22,73 @@ import {
 import { ConnectPanel } from './components/ConnectPanel';
 import { basename, openUrl } from './components/hooks';
 import { connectIcon } from './icons';
-import { ConnectModel, publishableKind } from './model';
+import { ConnectModel, deploymentServer, publishableKind } from './model';
+import { notifyError } from './notify';
+
+/** Deployments with a content URL, newest first. */
+export function openableDeployments(
+  deployments: ReadonlyArray<IDeployment>
+): IDeployment[] {
+  const time = (d: IDeployment): number => {
+    const value = d.deployed_at;
+    const date = new Date(
+      typeof value === 'number' ? value * 1000 : (value ?? 0)
+    );
+    return isNaN(date.getTime()) ? 0 : date.getTime();
+  };
+  return deployments
+    .filter(d => d.content_url)
+    .sort((a, b) => time(b) - time(a));
+}
+
+/**
+ * Ask which deployment to open when a file has several (title · server, newest
+ * first); resolves with the chosen one, or null when the user cancelled.
+ */
+export async function chooseDeployment(
+  deployments: IDeployment[],
+  model: ConnectModel,
+  trans: TranslationBundle,
+  name: string
+): Promise<IDeployment | null> {
+  if (deployments.length <= 1) {
+    return deployments[0] ?? null;
+  }
+  const select = document.createElement('select');
+  select.className = 'jp-mod-styled jp-RSConnect-chooseDeployment';
+  select.setAttribute('aria-label', trans.__('Deployment'));
+  deployments.forEach((d, index) => {
+    const option = document.createElement('option');
+    option.value = String(index);
+    option.textContent = trans.__(
+      '%1 · %2',
+      d.title || d.content_guid || trans.__('untitled'),
+      deploymentServer(d, model.servers.value)
+    );
+    select.appendChild(option);
+  });
+  const body = new Widget({ node: document.createElement('div') });
+  const label = document.createElement('p');
+  label.textContent = trans.__(
+    '%1 has %2 deployments. Which one do you want to open?',
+    name,
+    String(deployments.length)
+  );
+  body.node.append(label, select);
+  const result = await showDialog({
+    title: trans.__('Open on Connect'),
+    body,
+    focusNodeSelector: 'select',
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.okButton({ label: trans.__('Open') })
+    ]
+  });
+  if (!result.button.accept) {
+    return null;
+  }
+  return deployments[Number(select.value)] ?? null;
+}
 
 export namespace CommandIDs {
   /** Open the publish form for a file (args: `path`, or `fromFileBrowser`). */
@@ -178,16 +246,17 @@ export function addCommands(context: ICommandContext): void {
         return;
       }
       try {
-        const deployments = await listDeployments(path);
-        const newest = [...deployments]
-          .filter(d => d.content_url)
-          .sort(
-            (a, b) =>
-              new Date(b.deployed_at ?? 0).getTime() -
-              new Date(a.deployed_at ?? 0).getTime()
-          )[0];
-        if (newest?.content_url) {
-          openUrl(newest.content_url);
+        const deployments = openableDeployments(await listDeployments(path));
+        if (deployments.length > 0) {
+          const chosen = await chooseDeployment(
+            deployments,
+            model,
+            trans,
+            basename(path)
+          );
+          if (chosen?.content_url) {
+            openUrl(chosen.content_url);
+          }
           return;
         }
         Notification.info(
@@ -204,12 +273,12 @@ export function addCommands(context: ICommandContext): void {
           }
         );
       } catch (error) {
-        Notification.error(
-          trans.__(
-            'Could not look up deployments: %1',
-            (error as Error).message
-          )
-        );
+        const message = String((error as Error)?.message ?? error);
+        notifyError(trans.__('Could not look up deployments: %1', message), {
+          trans,
+          title: trans.__('Open on Connect'),
+          details: message
+        });
       }
     }
   });
@@ -271,13 +340,15 @@ export function addCommands(context: ICommandContext): void {
         );
         void app.commands.execute('filebrowser:refresh').catch(() => undefined);
       } catch (error) {
-        Notification.error(
-          trans.__(
-            'Could not write the manifest for %1: %2',
-            name,
-            (error as Error).message
-          ),
-          { autoClose: false }
+        const message = String((error as Error)?.message ?? error);
+        notifyError(
+          trans.__('Could not write the manifest for %1: %2', name, message),
+          {
+            trans,
+            title: trans.__('Write manifest for git publishing'),
+            details: message,
+            subject: `manifest:${path}`
+          }
         );
       }
     }

@@ -50,11 +50,16 @@ const plugin: JupyterFrontEndPlugin<void> = {
   ): void => {
     const translator_ = translator ?? nullTranslator;
     const trans = translator_.load('rsconnect_lab');
-    const model = new ConnectModel();
+    const model = new ConnectModel({
+      // '' clears the setting (a removed default server is forgotten).
+      saveDefaultServer: settingRegistry
+        ? name => settingRegistry.set(PLUGIN_ID, 'defaultServer', name)
+        : undefined
+    });
 
     const setDefaultServer = settingRegistry
       ? (name: string): void => {
-          void settingRegistry.set(PLUGIN_ID, 'defaultServer', name);
+          void model.setDefaultServer(name);
         }
       : undefined;
 

@@ -11,6 +11,7 @@ import {
   ApiError,
   IAddServerRequest,
   IContentItem,
+  IContentUser,
   IDeployment,
   IEnvironment,
   IEnvironmentRequest,
@@ -89,6 +90,15 @@ export function deploymentServer(
   return deployment.server_name ?? deployment.server_url ?? '';
 }
 
+/** A stable key of the form's choices, to tell whether a preview is out of date. */
+export function choiceKey(choices: Omit<IEnvironmentRequest, 'path'>): string {
+  const sorted = Object.keys(choices)
+    .sort()
+    .filter(key => (choices as Record<string, unknown>)[key] !== undefined)
+    .map(key => [key, (choices as Record<string, unknown>)[key]]);
+  return JSON.stringify(sorted);
+}
+
 function asApiError(error: unknown): ApiError {
   if (error instanceof ApiError) {
     return error;
@@ -104,6 +114,7 @@ export class ConnectModel implements IDisposable {
   constructor(options: ConnectModel.IOptions = {}) {
     this._pollInterval = options.pollInterval ?? 500;
     this._maxPollErrors = options.maxPollErrors ?? 10;
+    this._saveDefaultServer = options.saveDefaultServer ?? null;
   }
 
   // ---- servers -------------------------------------------------------------
@@ -171,7 +182,11 @@ export class ConnectModel implements IDisposable {
     return server;
   }
 
-  /** Remove a saved server. */
+  /**
+   * Remove a saved server. When it was the default server of the settings,
+   * that setting is cleared too (a server added later under the same
+   * nickname must not silently become the default).
+   */
   async removeServer(name: string): Promise<void> {
     await api.removeServer(name);
     this._setServers({
@@ -179,14 +194,119 @@ export class ConnectModel implements IDisposable {
       loading: false,
       error: null
     });
+    if (this._content.delete(name)) {
+      this._contentChanged.emit(name);
+    }
+    if (this._settings.defaultServer === name) {
+      this.settings = { ...this._settings, defaultServer: '' };
+      await this._saveDefaultServer?.('');
+    }
+  }
+
+  /** Make a server the default of new publishes (saved in the settings). */
+  async setDefaultServer(name: string): Promise<void> {
+    this.settings = { ...this._settings, defaultServer: name };
+    await this._saveDefaultServer?.(name);
   }
 
   /**
    * Check that a server answers with the saved key, by listing the user's
-   * content there; resolves with that content.
+   * content there; resolves with that content (also kept as `content(name)`).
    */
   async verifyServer(name: string): Promise<IContentItem[]> {
-    return api.listContent(name);
+    const loaded = await this.refreshContent(name);
+    if (loaded.error) {
+      throw loaded.error;
+    }
+    return [...loaded.value];
+  }
+
+  // ---- the user's content on each server -----------------------------------
+
+  /** The user's content on a server, as last loaded (empty before). */
+  content(server: string): ILoadable<ReadonlyArray<IContentItem>> {
+    return (
+      this._content.get(server) ?? { value: [], loading: false, error: null }
+    );
+  }
+
+  /** Whether the content of a server was loaded (or is loading) at least once. */
+  hasContent(server: string): boolean {
+    return this._content.has(server);
+  }
+
+  /** Emitted with the server's name when its content (or loading state) changes. */
+  get contentChanged(): ISignal<this, string> {
+    return this._contentChanged;
+  }
+
+  /**
+   * Load the user's content on a server. The account's role that comes with
+   * it fills in the server entry's `user_role` (and user name) when those were
+   * not known yet. Errors are kept in the result's `error`, not thrown.
+   */
+  async refreshContent(
+    server: string
+  ): Promise<ILoadable<ReadonlyArray<IContentItem>>> {
+    const seq = (this._contentSeq.get(server) ?? 0) + 1;
+    this._contentSeq.set(server, seq);
+    this._content.set(server, { ...this.content(server), loading: true });
+    this._contentChanged.emit(server);
+    let next: ILoadable<ReadonlyArray<IContentItem>>;
+    try {
+      const listing = await api.listContent(server);
+      next = { value: listing.content, loading: false, error: null };
+      this._learnUser(server, listing.user);
+    } catch (error) {
+      next = {
+        value: this.content(server).value,
+        loading: false,
+        error: asApiError(error)
+      };
+    }
+    if (this._contentSeq.get(server) === seq && !this.isDisposed) {
+      this._content.set(server, next);
+      this._contentChanged.emit(server);
+    }
+    return next;
+  }
+
+  /**
+   * Delete content on Connect. The server extension forgets the deployment
+   * records that point to it, so the server's content list and the current
+   * file's deployments are loaded again. Throws the server's `ApiError`.
+   */
+  async deleteContent(server: string, guid: string): Promise<void> {
+    await api.deleteContent(server, guid);
+    const current = this.content(server);
+    this._content.set(server, {
+      ...current,
+      value: current.value.filter(item => item.guid !== guid)
+    });
+    this._contentChanged.emit(server);
+    await Promise.all([this.refreshContent(server), this.refreshDeployments()]);
+  }
+
+  private _learnUser(server: string, user: IContentUser | null): void {
+    if (!user) {
+      return;
+    }
+    let changed = false;
+    const servers = this._servers.value.map(s => {
+      if (s.name !== server) {
+        return s;
+      }
+      const role = user.user_role ?? s.user_role ?? null;
+      const username = s.username || user.username || null;
+      if (role === (s.user_role ?? null) && username === (s.username ?? null)) {
+        return s;
+      }
+      changed = true;
+      return { ...s, user_role: role, username };
+    });
+    if (changed) {
+      this._setServers({ ...this._servers, value: servers });
+    }
   }
 
   // ---- settings ------------------------------------------------------------
@@ -218,6 +338,8 @@ export class ConnectModel implements IDisposable {
     this._currentPath = path;
     this._deployments = { value: [], loading: false, error: null };
     this._environment = { value: null, loading: false, error: null };
+    this._environmentChoices = null;
+    this._environmentSeq += 1;
     this._currentPathChanged.emit(path);
     this._deploymentsChanged.emit(this._deployments);
     this._environmentChanged.emit(this._environment);
@@ -283,6 +405,7 @@ export class ConnectModel implements IDisposable {
     if (!path) {
       return null;
     }
+    const seq = ++this._environmentSeq;
     this._environment = { ...this._environment, loading: true };
     this._environmentChanged.emit(this._environment);
     let next: ILoadable<IEnvironment | null>;
@@ -292,11 +415,25 @@ export class ConnectModel implements IDisposable {
     } catch (error) {
       next = { value: null, loading: false, error: asApiError(error) };
     }
-    if (path === this._currentPath && !this.isDisposed) {
+    // Only the answer to the newest question counts (the form may have changed).
+    if (
+      path === this._currentPath &&
+      seq === this._environmentSeq &&
+      !this.isDisposed
+    ) {
       this._environment = next;
+      this._environmentChoices = choiceKey(choices);
       this._environmentChanged.emit(next);
     }
     return next.value;
+  }
+
+  /**
+   * The form's choices the shown environment was inspected for (a stable key,
+   * compare with `choiceKey`), null before the first inspection.
+   */
+  get environmentChoices(): string | null {
+    return this._environmentChoices;
   }
 
   // ---- publish jobs --------------------------------------------------------
@@ -446,13 +583,17 @@ export class ConnectModel implements IDisposable {
         }
       }
     }
-    if (
-      job.state === 'succeeded' &&
-      job.path === this._currentPath &&
-      !this.isDisposed
-    ) {
-      // Done only once the new record is listed, so the form can target it.
-      await this.refreshDeployments();
+    if (job.state === 'succeeded' && !this.isDisposed) {
+      // Done only once the new record is listed, so the form can target it;
+      // the server's content list (when shown) gets the new item too.
+      await Promise.all([
+        job.path === this._currentPath
+          ? this.refreshDeployments()
+          : Promise.resolve([]),
+        job.server && this.hasContent(job.server)
+          ? this.refreshContent(job.server)
+          : Promise.resolve(null)
+      ]);
     }
     return job;
   }
@@ -482,6 +623,13 @@ export class ConnectModel implements IDisposable {
   }
 
   private _isDisposed = false;
+  private _saveDefaultServer: ((name: string) => void | Promise<void>) | null =
+    null;
+  private _content = new Map<string, ILoadable<ReadonlyArray<IContentItem>>>();
+  private _contentSeq = new Map<string, number>();
+  private _contentChanged = new Signal<this, string>(this);
+  private _environmentSeq = 0;
+  private _environmentChoices: string | null = null;
   private _pollInterval: number;
   private _maxPollErrors: number;
   private _settings: IConnectSettings = { ...DEFAULT_SETTINGS };
@@ -527,5 +675,7 @@ export namespace ConnectModel {
     pollInterval?: number;
     /** Consecutive failed polls after which a job is given up (default 10). */
     maxPollErrors?: number;
+    /** Saves the `defaultServer` setting ('' clears it). */
+    saveDefaultServer?: (name: string) => void | Promise<void>;
   }
 }

@@ -18,6 +18,12 @@ import {
 } from './api';
 import { basename, openUrl } from './components/hooks';
 import { ConnectModel } from './model';
+import { dismissError, notifyError, rememberError } from './notify';
+
+/** The subject of a file's publish error toasts (one at a time per file). */
+export function publishSubject(path: string): string {
+  return `publish:${path}`;
+}
 
 /** A human label for a job step reported by the server. */
 export function stepLabel(
@@ -166,11 +172,12 @@ function updateOrEmit(
     message: string;
     type: Notification.TypeOptions;
   }
-): void {
+): string {
   if (!Notification.update(args)) {
     const { message, type, actions, autoClose, progress } = args;
-    Notification.emit(message, type, { actions, autoClose, progress });
+    return Notification.emit(message, type, { actions, autoClose, progress });
   }
+  return args.id;
 }
 
 /** Milliseconds a success notification stays (failures stay until closed). */
@@ -183,7 +190,10 @@ export function notifyFinal(
   trans: TranslationBundle
 ): void {
   const name = basename(job.path);
+  const subject = publishSubject(job.path);
   if (job.state === 'succeeded') {
+    // An older failure of this file is settled now.
+    dismissError(subject, id);
     const actions: Notification.IAction[] = [];
     if (job.content_url) {
       const url = job.content_url;
@@ -220,7 +230,7 @@ export function notifyFinal(
     });
   } else {
     const step = job.error?.step ?? job.step;
-    updateOrEmit({
+    const shown = updateOrEmit({
       id,
       type: 'error',
       message: trans.__(
@@ -240,6 +250,8 @@ export function notifyFinal(
         }
       ]
     });
+    // This notification takes the place of the file's previous error toast.
+    rememberError(subject, shown);
   }
 }
 
@@ -364,14 +376,20 @@ export async function publishWithFeedback(
   const name = basename(options.request.path);
   const server = options.request.server;
   const fail = (error: unknown): never => {
-    Notification.error(
+    const message = String((error as Error)?.message ?? error);
+    notifyError(
       trans.__(
         'Could not publish %1 to %2: %3',
         name,
         server,
-        firstLine((error as Error).message)
+        firstLine(message)
       ),
-      { autoClose: false }
+      {
+        trans,
+        title: trans.__('Could not publish %1', name),
+        details: message,
+        subject: publishSubject(options.request.path)
+      }
     );
     throw error;
   };
@@ -451,13 +469,14 @@ export async function followJob(
     label: trans.__('Cancel'),
     callback: event => {
       event.preventDefault();
-      void model
-        .cancel(started.id)
-        .catch(error =>
-          Notification.error(
-            trans.__('Could not cancel: %1', (error as Error).message)
-          )
-        );
+      void model.cancel(started.id).catch(error => {
+        const message = String((error as Error)?.message ?? error);
+        notifyError(trans.__('Could not cancel: %1', firstLine(message)), {
+          trans,
+          title: trans.__('Could not cancel publishing %1', name),
+          details: message
+        });
+      });
     }
   };
   const message = (job: IJob): string =>

@@ -10,6 +10,7 @@ jest.mock('../api', () => {
     addServer: jest.fn(),
     removeServer: jest.fn(),
     listContent: jest.fn(),
+    deleteContent: jest.fn(),
     startPublish: jest.fn(),
     getJob: jest.fn(),
     listJobs: jest.fn(),
@@ -150,8 +151,121 @@ describe('ConnectModel', () => {
     });
 
     it('verifies a server by listing its content', async () => {
-      mocked.listContent.mockResolvedValue([{ guid: 'a' }, { guid: 'b' }]);
+      mocked.listContent.mockResolvedValue({
+        content: [{ guid: 'a' }, { guid: 'b' }],
+        user: null
+      });
       await expect(model.verifyServer('local')).resolves.toHaveLength(2);
+      expect(model.content('local').value).toHaveLength(2);
+    });
+
+    it('clears the default server of the settings when that server is removed', async () => {
+      const saved: string[] = [];
+      model.dispose();
+      model = new ConnectModel({
+        pollInterval: 1,
+        saveDefaultServer: name => {
+          saved.push(name);
+        }
+      });
+      const prod: IServer = { ...local, name: 'prod' };
+      mocked.listServers.mockResolvedValue([local, prod]);
+      mocked.removeServer.mockResolvedValue(undefined);
+      await model.refreshServers();
+      await model.setDefaultServer('prod');
+      expect(model.defaultServer).toBe('prod');
+      expect(saved).toEqual(['prod']);
+
+      // Removing another server leaves the setting alone.
+      await model.removeServer('local');
+      expect(model.settings.defaultServer).toBe('prod');
+      expect(saved).toEqual(['prod']);
+
+      await model.removeServer('prod');
+      expect(model.settings.defaultServer).toBe('');
+      expect(saved).toEqual(['prod', '']);
+    });
+
+    it('learns the role of an unverified server from its content listing', async () => {
+      mocked.listServers.mockResolvedValue([
+        { ...local, source: 'environment', username: null, user_role: null }
+      ]);
+      await model.refreshServers();
+      mocked.listContent.mockResolvedValue({
+        content: [],
+        user: { username: 'vera', user_role: 'viewer' }
+      });
+      await model.refreshContent('local');
+      expect(model.servers.value[0]).toMatchObject({
+        username: 'vera',
+        user_role: 'viewer'
+      });
+    });
+  });
+
+  describe('content on a server', () => {
+    const items = [
+      { guid: 'g1', title: 'Sales', app_mode: 'static' },
+      { guid: 'g2', title: 'Sales', app_mode: 'jupyter-static' }
+    ];
+
+    it('loads on demand, keeps errors, and refreshes after a publish to that server', async () => {
+      expect(model.hasContent('local')).toBe(false);
+      mocked.listContent.mockRejectedValueOnce(
+        new ApiError('Connect is down', { status: 502, reason: 'unreachable' })
+      );
+      const failed = await model.refreshContent('local');
+      expect(failed.error?.reason).toBe('unreachable');
+      expect(model.content('local').error?.message).toBe('Connect is down');
+
+      mocked.listContent.mockResolvedValue({ content: items, user: null });
+      await model.refreshContent('local');
+      expect(model.content('local')).toEqual({
+        value: items,
+        loading: false,
+        error: null
+      });
+
+      // A publish to the server that ends well lists the new content.
+      const created = { guid: 'g3', title: 'New' };
+      mocked.listContent.mockResolvedValue({
+        content: [...items, created],
+        user: null
+      });
+      mocked.startPublish.mockResolvedValue(job());
+      mocked.getJob.mockResolvedValue(job({ state: 'succeeded' }));
+      await model.publish(request);
+      expect(model.content('local').value.map(i => i.guid)).toEqual([
+        'g1',
+        'g2',
+        'g3'
+      ]);
+    });
+
+    it('deletes content, then reloads the list and the deployments', async () => {
+      mocked.listContent.mockResolvedValue({ content: items, user: null });
+      await model.refreshContent('local');
+      model.currentPath = 'work/report.ipynb';
+      await model.refreshDeployments();
+      mocked.listDeployments.mockClear();
+      mocked.deleteContent.mockResolvedValue(undefined);
+      mocked.listContent.mockResolvedValue({ content: [items[1]], user: null });
+      await model.deleteContent('local', 'g1');
+      expect(mocked.deleteContent).toHaveBeenCalledWith('local', 'g1');
+      expect(model.content('local').value).toEqual([items[1]]);
+      expect(mocked.listDeployments).toHaveBeenCalledWith('work/report.ipynb');
+    });
+
+    it('keeps the list when a delete is refused', async () => {
+      mocked.listContent.mockResolvedValue({ content: items, user: null });
+      await model.refreshContent('local');
+      mocked.deleteContent.mockRejectedValue(
+        new ApiError('not yours', { status: 403, reason: 'permission' })
+      );
+      await expect(model.deleteContent('local', 'g1')).rejects.toMatchObject({
+        reason: 'permission'
+      });
+      expect(model.content('local').value).toEqual(items);
     });
   });
 

@@ -45,6 +45,12 @@ export function sameServerUrl(a: string, b: string): boolean {
   return !!a.trim() && !!b.trim() && norm(a) === norm(b);
 }
 
+/** What the add form starts with: a server removed earlier, added again. */
+export interface IServerPrefill {
+  url?: string;
+  name?: string;
+}
+
 /**
  * The form that adds a Connect server: URL, nickname and API key. The server
  * extension verifies them against Connect before saving; its specific error
@@ -54,10 +60,11 @@ export function AddServerForm(props: {
   model: ConnectModel;
   trans: TranslationBundle;
   onClose: () => void;
+  initial?: IServerPrefill;
 }): JSX.Element {
   const { model, trans, onClose } = props;
-  const [url, setUrl] = useState('');
-  const [name, setName] = useState('');
+  const [url, setUrl] = useState(props.initial?.url ?? '');
+  const [name, setName] = useState(props.initial?.name ?? '');
   const [apiKey, setApiKey] = useState('');
   const [insecure, setInsecure] = useState(false);
   const [busy, setBusy] = useState(false);
@@ -69,7 +76,10 @@ export function AddServerForm(props: {
     : [];
 
   useEffect(() => {
-    urlRef.current?.focus();
+    // With a URL given, the key is what is missing.
+    const form = urlRef.current?.form;
+    const key = form?.querySelector<HTMLInputElement>('input[name="api_key"]');
+    (props.initial?.url && key ? key : urlRef.current)?.focus();
   }, []);
 
   // A refusal comes into view, also when the form is taller than its section.
@@ -93,10 +103,21 @@ export function AddServerForm(props: {
         insecure
       });
       setApiKey('');
-      Notification.success(
-        trans.__('Added Connect server %1 (%2).', server.name, server.url),
-        { autoClose: 5000 }
-      );
+      if (server.user_role === 'viewer') {
+        // Said in the panel too (beside the server), and it stays there.
+        Notification.warning(
+          trans.__(
+            'Added Connect server %1, but its key belongs to a viewer: viewers cannot publish. Ask an administrator for publisher rights, or use the key of a publisher.',
+            server.name
+          ),
+          { autoClose: false }
+        );
+      } else {
+        Notification.success(
+          trans.__('Added Connect server %1 (%2).', server.name, server.url),
+          { autoClose: 5000 }
+        );
+      }
       onClose();
     } catch (err) {
       setError(err as Error);
@@ -122,7 +143,10 @@ export function AddServerForm(props: {
           ref={urlRef}
           className="jp-mod-styled"
           name="url"
-          type="url"
+          type="text"
+          inputMode="url"
+          autoComplete="url"
+          spellCheck={false}
           required
           placeholder="https://connect.example.com/"
           value={url}

@@ -40,7 +40,11 @@ export class ConnectPanel extends SidePanel {
     this.publish = new PublishWidget({
       model: options.model,
       trans,
-      onPublish: options.onPublish
+      onPublish: options.onPublish,
+      onAddServer: prefill => {
+        this.expandSection(this.servers);
+        this.servers.showAddForm(prefill);
+      }
     });
     this.addWidget(this.servers);
     this.addWidget(this.publish);

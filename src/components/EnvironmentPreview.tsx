@@ -1,8 +1,9 @@
 import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
+import { useEffect, useRef, useState } from 'react';
 
 import { IBundlePreview, IEnvironmentRequest } from '../api';
-import { ConnectModel } from '../model';
+import { ConnectModel, choiceKey } from '../model';
 import { ErrorMessage } from './ErrorMessage';
 
 /** Bytes as a short human size. */
@@ -30,8 +31,8 @@ function BundlePreview(props: {
     <div className="jp-RSConnect-bundle">
       <div className="jp-RSConnect-serverMeta">
         {trans._n(
-          'Bundle: %1 file, %2',
-          'Bundle: %1 files, %2',
+          'Bundle: %1 file, %2 before compression',
+          'Bundle: %1 files, %2 before compression',
           bundle.files.length,
           formatSize(bundle.total)
         )}
@@ -75,9 +76,17 @@ function BundlePreview(props: {
   );
 }
 
+/** Milliseconds the preview waits after a change of the form before inspecting again. */
+export const PREVIEW_DEBOUNCE = 600;
+
 /**
  * The environment and bundle preview for the form's current choices: package
- * source, Python version, packages, pre-flight warnings, the files.
+ * source, Python version, packages, pre-flight warnings, the files. While it
+ * is open it follows the form (mode, server, app type, extra files), inspecting
+ * again a moment after each change; "Inspect again" does it at once.
+ *
+ * An HTML snapshot publishes no environment: the preview says the notebook is
+ * rendered here with the kernel's Python, and lists no packages.
  */
 export function EnvironmentPreview(props: {
   model: ConnectModel;
@@ -86,40 +95,74 @@ export function EnvironmentPreview(props: {
 }): JSX.Element {
   const { model, trans, choices } = props;
   const { value, loading, error } = model.environment;
-  const inspect = (): void => void model.refreshEnvironment(choices);
+  const [open, setOpen] = useState(false);
+  const key = choiceKey(choices);
+  const latest = useRef(choices);
+  latest.current = choices;
+  const inspected = model.environmentChoices;
+  const stale = inspected !== null && inspected !== key;
+  const inspect = (): void => void model.refreshEnvironment(latest.current);
+
+  useEffect(() => {
+    if (!open || inspected === key) {
+      return;
+    }
+    // At once the first time; after a change, once the typing has stopped.
+    const timer = setTimeout(
+      inspect,
+      inspected === null && !loading ? 0 : PREVIEW_DEBOUNCE
+    );
+    return () => clearTimeout(timer);
+  }, [open, key, model.currentPath]);
+
+  const snapshot = choices.mode === 'static';
   return (
     <details
       className="jp-RSConnect-environment"
-      onToggle={event => {
-        if ((event.target as HTMLDetailsElement).open && !value && !loading) {
-          inspect();
-        }
-      }}
+      data-stale={stale ? 'true' : undefined}
+      onToggle={event => setOpen((event.target as HTMLDetailsElement).open)}
     >
       <summary>{trans.__('Environment and files')}</summary>
       {loading && <p>{trans.__('Inspecting the environment…')}</p>}
+      {stale && !loading && (
+        <p className="jp-RSConnect-hint" role="status">
+          {trans.__('The form changed: inspecting again…')}
+        </p>
+      )}
       <ErrorMessage error={error} trans={trans} />
       {value && (
         <div>
-          <div className="jp-RSConnect-serverMeta">
-            {trans.__(
-              'Python %1 · packages from %2',
-              value.python_version ?? '?',
-              value.source ?? '?'
-            )}
-          </div>
+          {snapshot ? (
+            <div className="jp-RSConnect-snapshotNote">
+              {trans.__(
+                "HTML snapshot: the notebook is rendered here with the kernel's Python %1 (%2), and only the HTML is published. No packages are published with it.",
+                value.python_version ?? '?',
+                value.python ?? trans.__('unknown interpreter')
+              )}
+            </div>
+          ) : (
+            <div className="jp-RSConnect-serverMeta">
+              {trans.__(
+                'Python %1 · packages from %2',
+                value.python_version ?? '?',
+                value.source ?? '?'
+              )}
+            </div>
+          )}
           {(value.warnings ?? []).map((w, i) => (
             <div key={i} className="jp-RSConnect-warning" role="note">
               {w}
             </div>
           ))}
-          <pre
-            className="jp-RSConnect-packages"
-            tabIndex={0}
-            aria-label={trans.__('Packages')}
-          >
-            {(value.packages ?? []).join('\n')}
-          </pre>
+          {!snapshot && (
+            <pre
+              className="jp-RSConnect-packages"
+              tabIndex={0}
+              aria-label={trans.__('Packages')}
+            >
+              {(value.packages ?? []).join('\n')}
+            </pre>
+          )}
           {value.bundle && (
             <BundlePreview bundle={value.bundle} trans={trans} />
           )}

@@ -62,6 +62,54 @@ export function reasonHint(
   }
 }
 
+/**
+ * Phrases that show the server's message already gives the advice of a
+ * reason's hint (the server's messages end with what to do).
+ */
+const ADVICE_GIVEN: Record<string, RegExp> = {
+  invalid_api_key: /new key|api keys/i,
+  unreachable: /proxy|firewall|vpn|check the url/i,
+  not_connect: /server root|without \/connect|server's address/i,
+  tls: /ca bundle|ca_cert|ca certificate|skip tls/i,
+  permission: /publisher|role/i,
+  app_mode_change: /new content/i,
+  title_conflict: /another title|as the target/i,
+  forbidden_path: /root directory/i,
+  conflict: /cancel it|wait for/i
+};
+
+/**
+ * The advice to show below an error's message: the server's own `hint` when
+ * it sends one, else the hint of its reason; nothing when the message already
+ * says it (the same advice is never shown twice).
+ */
+export function errorHint(
+  error: ApiError | Error,
+  trans: TranslationBundle
+): string | null {
+  if (!(error instanceof ApiError)) {
+    return null;
+  }
+  const message = error.message ?? '';
+  const norm = (text: string): string =>
+    text.toLowerCase().replace(/\s+/g, ' ').trim();
+  const own = error.body?.hint;
+  const hint =
+    typeof own === 'string' && own.trim()
+      ? own.trim()
+      : reasonHint(error.reason, trans);
+  if (!hint) {
+    return null;
+  }
+  if (norm(message).includes(norm(hint))) {
+    return null;
+  }
+  if (hint !== own && ADVICE_GIVEN[error.reason]?.test(message)) {
+    return null;
+  }
+  return hint;
+}
+
 /** An error from the server, shown in place with its specific message. */
 export function ErrorMessage(props: {
   error: ApiError | Error | null;
@@ -73,7 +121,7 @@ export function ErrorMessage(props: {
     return null;
   }
   const reason = error instanceof ApiError ? error.reason : '';
-  const hint = reason ? reasonHint(reason, trans) : null;
+  const hint = errorHint(error, trans);
   return (
     <div
       className={`jp-RSConnect-error ${props.className ?? ''}`}

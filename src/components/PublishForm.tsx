@@ -9,14 +9,18 @@ import {
   IEnvironmentRequest,
   IJob,
   IPublishRequest,
+  IServer,
   PublishMode,
+  canPublish,
   isFinal
 } from '../api';
 import { ConnectModel, deploymentServer, publishableKind } from '../model';
 import { Publisher } from '../publish';
+import { IServerPrefill } from './AddServerForm';
 import { EnvironmentPreview } from './EnvironmentPreview';
 import { ErrorMessage } from './ErrorMessage';
 import { JobView } from './JobView';
+import { ViewerWarning } from './ServerList';
 import { Targets, deploymentMode, newestFirst, targetLabel } from './Targets';
 import { basename, dirname, stem, useSignals } from './hooks';
 
@@ -65,6 +69,23 @@ export function recordedExtraFiles(
 }
 
 /**
+ * The server a file's form starts on: the server of its newest deployment
+ * (on a server still listed), so a published file is updated rather than
+ * published again; the default server for a file never published.
+ */
+export function preferredServer(
+  deployments: ReadonlyArray<IDeployment>,
+  servers: ReadonlyArray<IServer>,
+  defaultServer: string | null
+): string {
+  const newest = deployments
+    .filter(d => !!d.content_guid)
+    .filter(d => servers.some(s => s.name === deploymentServer(d, servers)))
+    .sort(newestFirst)[0];
+  return newest ? deploymentServer(newest, servers) : (defaultServer ?? '');
+}
+
+/**
  * The publish form for one file: server, target (new content or an existing
  * deployment), title, mode, hide input, extra files / entrypoint.
  */
@@ -77,6 +98,7 @@ function PublishForm(props: {
   ) => Promise<unknown>;
   redeploy: IDeployment | null;
   busy: boolean;
+  onAddServer?: (prefill: IServerPrefill) => void;
 }): JSX.Element {
   const { path, model, trans } = props;
   const kind = publishableKind(path);
@@ -85,6 +107,11 @@ function PublishForm(props: {
 
   // Undefined means "not chosen by the user": follow the defaults.
   const [server, setServer] = useState<string | undefined>();
+  // A redeployed record whose server is no longer saved (never swapped for another).
+  const [removed, setRemoved] = useState<{
+    key: string;
+    deployment: IDeployment;
+  } | null>(null);
   const [target, setTarget] = useState<string | undefined>();
   const [title, setTitle] = useState<string | undefined>();
   const [mode, setMode] = useState<PublishMode | undefined>();
@@ -110,17 +137,43 @@ function PublishForm(props: {
   // "Redeploy" on a target fills the form with it.
   useEffect(() => {
     if (props.redeploy) {
-      setServer(deploymentServer(props.redeploy, model.servers.value));
+      const key = deploymentServer(props.redeploy, model.servers.value);
+      setServer(key);
+      setRemoved(
+        model.servers.value.some(s => s.name === key)
+          ? null
+          : { key, deployment: props.redeploy }
+      );
       setTarget(props.redeploy.content_guid ?? 'new');
       followTarget();
       firstField.current?.focus();
     }
   }, [props.redeploy]);
 
-  const effectiveServer =
-    server && servers.some(s => s.name === server)
-      ? server
-      : (model.defaultServer ?? '');
+  const listed = (name: string | undefined): name is string =>
+    !!name && servers.some(s => s.name === name);
+  let effectiveServer: string;
+  let missing: IDeployment | null = null;
+  if (listed(server)) {
+    effectiveServer = server;
+  } else if (removed && server === removed.key) {
+    // Added again (maybe under another nickname, same URL): target it there.
+    const again = deploymentServer(removed.deployment, servers);
+    if (listed(again)) {
+      effectiveServer = again;
+    } else {
+      effectiveServer = removed.key;
+      missing = removed.deployment;
+    }
+  } else {
+    effectiveServer = preferredServer(
+      deployments,
+      servers,
+      model.defaultServer
+    );
+  }
+  const serverEntry = servers.find(s => s.name === effectiveServer) ?? null;
+  const viewer = !!serverEntry && !canPublish(serverEntry.user_role);
   const serverTargets = deployments
     .filter(
       d => deploymentServer(d, servers) === effectiveServer && !!d.content_guid
@@ -219,8 +272,9 @@ function PublishForm(props: {
         request,
         existingTitle: (targetDeployment?.title as string | undefined) ?? null
       })) as IJob | null | undefined;
-      if (job) {
-        // Values of environment variables are sent once, never kept.
+      if (job?.state === 'succeeded') {
+        // Values of environment variables are sent once, never kept; after a
+        // failure they stay for the retry (they may never have reached Connect).
         setEnvVars([]);
       }
       const created = job?.state === 'succeeded' ? job.content_guid : null;
@@ -266,9 +320,15 @@ function PublishForm(props: {
           value={effectiveServer}
           onChange={event => {
             setServer(event.target.value);
+            setRemoved(null);
             setTarget(undefined);
           }}
         >
+          {missing && (
+            <option value={effectiveServer} disabled>
+              {trans.__('%1 (no longer saved)', effectiveServer)}
+            </option>
+          )}
           {servers.map(s => (
             <option key={s.name} value={s.name}>
               {s.name}
@@ -276,6 +336,35 @@ function PublishForm(props: {
           ))}
         </HTMLSelect>
       </label>
+      {missing && (
+        <div
+          className="jp-RSConnect-warning jp-RSConnect-missingServer"
+          role="alert"
+        >
+          <div>
+            {trans.__(
+              'The server "%1" of this deployment is no longer saved, so it cannot be redeployed. Add the server again (%2) with an API key, or choose another server for new content.',
+              effectiveServer,
+              missing.server_url || trans.__('unknown URL')
+            )}
+          </div>
+          {props.onAddServer && (
+            <button
+              type="button"
+              className="jp-RSConnect-linkButton"
+              onClick={() =>
+                props.onAddServer?.({
+                  url: missing?.server_url ?? '',
+                  name: missing?.server_name ?? ''
+                })
+              }
+            >
+              {trans.__('Add server "%1" again', effectiveServer)}
+            </button>
+          )}
+        </div>
+      )}
+      {serverEntry && <ViewerWarning server={serverEntry} trans={trans} />}
       <label className="jp-RSConnect-field">
         <span>{trans.__('Target')}</span>
         <HTMLSelect
@@ -443,7 +532,14 @@ function PublishForm(props: {
         <button
           type="submit"
           className="jp-Button jp-mod-styled jp-mod-accept jp-RSConnect-publishButton"
-          disabled={disabled || !effectiveServer}
+          disabled={disabled || !effectiveServer || !!missing || viewer}
+          title={
+            missing
+              ? trans.__('The server of this deployment is no longer saved.')
+              : viewer
+                ? trans.__('Viewers cannot publish on %1.', effectiveServer)
+                : undefined
+          }
         >
           {disabled
             ? trans.__('Publishing…')
@@ -463,6 +559,7 @@ export function PublishPanel(props: {
   onPublish: (
     options: Omit<Publisher.IOptions, 'model' | 'trans'>
   ) => Promise<unknown>;
+  onAddServer?: (prefill: IServerPrefill) => void;
 }): JSX.Element {
   const { model, trans } = props;
   useSignals([
@@ -511,6 +608,7 @@ export function PublishPanel(props: {
         onPublish={props.onPublish}
         redeploy={redeploy}
         busy={running}
+        onAddServer={props.onAddServer}
       />
     </div>
   );
@@ -549,5 +647,7 @@ export namespace PublishWidget {
     onPublish: (
       options: Omit<Publisher.IOptions, 'model' | 'trans'>
     ) => Promise<unknown>;
+    /** Open the add-server form filled in (a removed server added again). */
+    onAddServer?: (prefill: IServerPrefill) => void;
   }
 }

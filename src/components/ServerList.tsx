@@ -8,11 +8,11 @@ import {
 } from '@jupyterlab/ui-components';
 import { ISignal, Signal } from '@lumino/signaling';
 import * as React from 'react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 
-import { ApiError, IContentItem, IServer } from '../api';
+import { ApiError, IContentItem, IServer, canPublish } from '../api';
 import { ConnectModel } from '../model';
-import { AddServerForm } from './AddServerForm';
+import { AddServerForm, IServerPrefill } from './AddServerForm';
 import { ContentList } from './ContentList';
 import { ErrorMessage } from './ErrorMessage';
 import { useSignals } from './hooks';
@@ -33,6 +33,46 @@ function sourceLabel(source: string, trans: TranslationBundle): string {
   }
 }
 
+/** A Connect role as shown to the user. */
+export function roleLabel(
+  role: string | null | undefined,
+  trans: TranslationBundle
+): string | null {
+  switch (role) {
+    case 'administrator':
+      return trans.__('administrator');
+    case 'publisher':
+      return trans.__('publisher');
+    case 'viewer':
+      return trans.__('viewer');
+    default:
+      return role || null;
+  }
+}
+
+/** The warning about an account that may not publish (a viewer). */
+export function ViewerWarning(props: {
+  server: IServer;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { server, trans } = props;
+  if (canPublish(server.user_role)) {
+    return null;
+  }
+  return (
+    <div
+      className="jp-RSConnect-warning jp-RSConnect-viewerWarning"
+      role="note"
+    >
+      {trans.__(
+        'The key of %1 belongs to a viewer (%2): viewers cannot publish. Ask a Connect administrator for publisher rights, or add the server again with the API key of a publisher.',
+        server.name,
+        server.username || trans.__('unknown user')
+      )}
+    </div>
+  );
+}
+
 type VerifyState =
   | { state: 'busy' }
   | { state: 'ok'; content: IContentItem[] }
@@ -46,6 +86,7 @@ function ServerItem(props: {
   onMakeDefault?: (name: string) => void;
 }): JSX.Element {
   const { server, isDefault, model, trans } = props;
+  const role = roleLabel(server.user_role, trans);
   const [verify, setVerify] = useState<VerifyState | null>(null);
   const [removeError, setRemoveError] = useState<Error | null>(null);
 
@@ -98,6 +139,12 @@ function ServerItem(props: {
       </div>
       <div className="jp-RSConnect-serverMeta">
         {server.username ? trans.__('as %1', server.username) + ' · ' : ''}
+        {role ? (
+          <span className="jp-RSConnect-role" data-role={server.user_role}>
+            {role}
+          </span>
+        ) : null}
+        {role ? ' · ' : ''}
         {sourceLabel(server.source, trans)}
         {server.insecure ? ' · ' + trans.__('TLS not verified') : ''}
       </div>
@@ -139,15 +186,15 @@ function ServerItem(props: {
             'Connected: %1 content items.',
             verify.content.length
           )}
+          {role ? ' ' + trans.__('Your role: %1.', role) : ''}
         </div>
-      )}
-      {verify?.state === 'ok' && verify.content.length > 0 && (
-        <ContentList content={verify.content} trans={trans} />
       )}
       {verify?.state === 'error' && (
         <ErrorMessage error={verify.error} trans={trans} />
       )}
+      <ViewerWarning server={server} trans={trans} />
       <ErrorMessage error={removeError} trans={trans} />
+      <ContentList server={server} model={model} trans={trans} />
     </li>
   );
 }
@@ -159,16 +206,28 @@ export function ServerList(props: {
   showForm: boolean;
   setShowForm: (show: boolean) => void;
   onMakeDefault?: (name: string) => void;
+  /** Values the add form starts with (a removed server added again). */
+  prefill?: IServerPrefill | null;
 }): JSX.Element {
   const { model, trans, showForm, setShowForm } = props;
   useSignals([model.serversChanged, model.settingsChanged]);
   const { value: servers, loading, error } = model.servers;
   const defaultServer = model.defaultServer;
+  const addButton = useRef<HTMLButtonElement>(null);
+  // The keyboard focus goes back to "Add server" once the form closes.
+  const refocus = useRef(false);
+  useEffect(() => {
+    if (!showForm && refocus.current) {
+      refocus.current = false;
+      addButton.current?.focus();
+    }
+  }, [showForm]);
 
   return (
     <div className="jp-RSConnect-servers">
       <div className="jp-RSConnect-toolbar">
         <button
+          ref={addButton}
           type="button"
           className="jp-Button jp-mod-styled jp-mod-accept jp-RSConnect-addServerButton"
           onClick={() => setShowForm(true)}
@@ -190,9 +249,14 @@ export function ServerList(props: {
       <ErrorMessage error={error} trans={trans} />
       {showForm && (
         <AddServerForm
+          key={props.prefill ? JSON.stringify(props.prefill) : 'new'}
           model={model}
           trans={trans}
-          onClose={() => setShowForm(false)}
+          initial={props.prefill ?? undefined}
+          onClose={() => {
+            refocus.current = true;
+            setShowForm(false);
+          }}
         />
       )}
       {servers.length === 0 && !loading && !error && !showForm && (
@@ -236,7 +300,8 @@ export class ServersWidget extends ReactWidget {
    * Open the add-server form (the "Add Connect server" command) and put the
    * keyboard focus in its URL field, also when the form was already open.
    */
-  showAddForm(): void {
+  showAddForm(prefill?: IServerPrefill): void {
+    this._prefill = prefill ?? null;
     this._setShowForm(true);
     // After the render, and after the command palette gave the focus back.
     requestAnimationFrame(() =>
@@ -251,6 +316,9 @@ export class ServersWidget extends ReactWidget {
   }
 
   private _setShowForm(show: boolean): void {
+    if (!show) {
+      this._prefill = null;
+    }
     this._showForm = show;
     this._formChanged.emit(show);
   }
@@ -271,6 +339,7 @@ export class ServersWidget extends ReactWidget {
               showForm={show ?? false}
               setShowForm={value => this._setShowForm(value)}
               onMakeDefault={this._onMakeDefault}
+              prefill={this._prefill}
             />
           )}
         </UseSignal>
@@ -299,6 +368,7 @@ export class ServersWidget extends ReactWidget {
   private _trans: TranslationBundle;
   private _onMakeDefault?: (name: string) => void;
   private _showForm = false;
+  private _prefill: IServerPrefill | null = null;
   private _formChanged: Signal<this, boolean> = new Signal(this);
   private _contentResized: Signal<this, number> = new Signal(this);
   private _observer: ResizeObserver | null = null;
