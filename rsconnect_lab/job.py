@@ -50,6 +50,18 @@ STEP_LABELS = (
     ("verify", "Check that the content answers"),
     ("activate", "Make it live"),
 )
+# What a step was doing, for "Failed while …" lines.
+STEP_DOING = {
+    "environment": "inspecting the environment",
+    "bundle": "building the bundle",
+    "content": "finding or creating the content",
+    "upload": "uploading the bundle",
+    "deploy": "deploying",
+    "verify": "checking that the content answers",
+    "activate": "making it live",
+}
+# The steps after which Connect has a deploy task whose log is worth opening.
+STEPS_WITH_TASK_LOG = frozenset({"deploy", "verify", "activate"})
 
 
 @dataclass

@@ -19,7 +19,7 @@ from typing import Any
 from .connect import ConnectClient
 from .environment import Interpreter
 from .errors import describe
-from .job import PublishJob, Step, strip_ansi
+from .job import STEP_DOING, STEPS_WITH_TASK_LOG, PublishJob, Step, strip_ansi
 from .packaging import build_bundle, inspect_environment, resolve_interpreter
 from .paths import relative_to_root
 from .plan import make_plan
@@ -263,12 +263,12 @@ class JobManager:
         self, job: PublishJob, message: str, reason: str, extra: dict[str, Any] | None = None
     ) -> None:
         step = self._failed_step(job)
-        label = next((s.label for s in job.steps if s.id == step), None)
         job.state = "failed"
         job.error = {"message": message, "reason": reason, "step": step, **(extra or {})}
-        if job.dashboard_url and "logs_url" not in job.error:
+        if job.dashboard_url and "logs_url" not in job.error and step in STEPS_WITH_TASK_LOG:
             job.error["logs_url"] = f"{job.dashboard_url.rstrip('/')}/logs"
-        job.say(f"Failed{f' at {label.lower()}' if label else ''}: {message}")
+        doing = STEP_DOING.get(step or "")
+        job.say(f"Failed while {doing}: {message}" if doing else f"Failed: {message}")
         for s in job.steps:
             if s.state == "pending":
                 s.state = "skipped"
@@ -296,7 +296,8 @@ class JobManager:
             job.say("Rendering the notebook to HTML (running it)…")
         bundle = await build_bundle(job.plan, env, interpreter)
         members = [f for f in bundle.files if f != "manifest.json"]
-        step.detail = f"{_size(bundle.size)}, {len(members)} file{'s' if len(members) != 1 else ''}"
+        count = f"{len(members)} file{'s' if len(members) != 1 else ''}"
+        step.detail = f"{count} and manifest.json, {_size(bundle.size)} compressed"
         job.say(f"Bundle: {_size(bundle.size)} ({', '.join(members)})")
         return bundle
 

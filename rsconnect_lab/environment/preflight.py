@@ -106,8 +106,8 @@ def missing_import_warnings(
             if canonical(module) in listed:
                 continue  # a package named like the module, not installed here
             warnings.append(
-                f"'{module}' is imported but no installed distribution provides it, "
-                "so no listed package does."
+                f"'{module}' is imported but is not installed in the kernel's environment"
+                " and no listed package provides it."
             )
         elif not any(p in listed for p in providers):
             warnings.append(

@@ -26,7 +26,8 @@ def test_missing_imports() -> None:
         stdlib={"os"},
     )
     assert warnings == [
-        "'ghost' is imported but no installed distribution provides it, so no listed package does.",
+        "'ghost' is imported but is not installed in the kernel's environment and no listed"
+        " package provides it.",
         "'yaml' is imported but its package (pyyaml) is not listed.",
     ]
 

@@ -139,6 +139,27 @@ async def test_failed_first_publish_leaves_nothing_behind(
     assert not await _content_titled(emulator, "Broken twice")
 
 
+async def test_upload_failure_names_the_step_and_offers_no_task_log(
+    api: Any, emulator: Any, notebook: Any
+) -> None:
+    """QA: an upload 503 offered "Open the content logs" before any deploy task had run."""
+    await _add(api, emulator)
+    path = notebook("fail4/report.ipynb", "print('never uploaded')")
+    emulator.set_fault("POST /__api__/v1/content/*/bundles", status=503)
+    try:
+        _status, body = await api(
+            "POST", "publish", body={"path": path, "server": "emu", "title": "Upload fails"}
+        )
+        job = await wait_for_job(api, body["job"]["id"])
+    finally:
+        emulator.clear_faults()
+    assert job["state"] == "failed" and job["error"]["step"] == "upload", job["error"]
+    assert "logs_url" not in job["error"]
+    assert any(line.startswith("Failed while uploading the bundle: ") for line in job["full_log"])
+    bundle = next(s for s in job["steps"] if s["id"] == "bundle")
+    assert bundle["detail"].endswith(" compressed") and "manifest.json" in bundle["detail"]
+
+
 async def test_broken_snapshot_is_a_render_failure_not_a_crash(
     api: Any, emulator: Any, notebook: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
