@@ -60,10 +60,18 @@ describe('PublishPanel', () => {
     model.dispose();
   });
 
+  let onAddServer: jest.Mock;
+
   async function show(path: string): Promise<void> {
+    onAddServer = jest.fn();
     await act(async () => {
       root.render(
-        <PublishPanel model={model} trans={trans} onPublish={onPublish} />
+        <PublishPanel
+          model={model}
+          trans={trans}
+          onPublish={onPublish}
+          onAddServer={onAddServer}
+        />
       );
     });
     await act(async () => {
@@ -293,5 +301,186 @@ describe('PublishPanel', () => {
       app_mode: 'python-dash',
       entrypoint: 'app'
     });
+  });
+
+  function button(text: string | RegExp): HTMLButtonElement | undefined {
+    return Array.from(container.querySelectorAll('button')).find(b =>
+      typeof text === 'string'
+        ? b.textContent === text
+        : text.test(b.textContent ?? '')
+    );
+  }
+
+  /** Set an input's value the way React notices it. */
+  function type(input: HTMLInputElement, value: string): Promise<void> {
+    return act(async () => {
+      const setter = Object.getOwnPropertyDescriptor(
+        HTMLInputElement.prototype,
+        'value'
+      )!.set!;
+      setter.call(input, value);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+  }
+
+  it("starts on the newest deployment's server and target, not the default server", async () => {
+    model.settings = { ...DEFAULT_SETTINGS, defaultServer: 'prod' };
+    mocked.listDeployments.mockResolvedValue([hidden, shown]);
+    await show('work/report.ipynb');
+    expect(field<HTMLSelectElement>('server').value).toBe('local');
+    expect(field<HTMLSelectElement>('target').value).toBe('g-shown');
+    expect(
+      container.querySelector('.jp-RSConnect-publishButton')!.textContent
+    ).toBe('Update');
+    // The default server still applies to a file never published.
+    mocked.listDeployments.mockResolvedValue([]);
+    await show('work/other.ipynb');
+    expect(field<HTMLSelectElement>('server').value).toBe('prod');
+    expect(field<HTMLSelectElement>('target').value).toBe('new');
+  });
+
+  it('skips deployments on servers no longer saved when choosing where to start', async () => {
+    mocked.listDeployments.mockResolvedValue([
+      shown,
+      {
+        ...hidden,
+        server_name: 'gone',
+        server_url: 'https://gone.example.com',
+        content_guid: 'g-gone',
+        deployed_at: '2026-05-01T00:00:00Z'
+      }
+    ]);
+    await show('work/report.ipynb');
+    expect(field<HTMLSelectElement>('server').value).toBe('local');
+    expect(field<HTMLSelectElement>('target').value).toBe('g-shown');
+  });
+
+  it('Redeploy of a deployment whose server was removed says so and selects no other content', async () => {
+    const orphan = {
+      server_name: 'patc',
+      server_url: 'http://127.0.0.1:39555',
+      content_guid: 'g-pat',
+      title: 'Pat via connect URL',
+      mode: 'static',
+      deployed_at: '2026-04-01T00:00:00Z'
+    };
+    const voila = {
+      ...shown,
+      content_guid: 'g-voila',
+      title: 'Voila QA',
+      mode: 'voila'
+    };
+    mocked.listDeployments.mockResolvedValue([orphan, voila]);
+    await show('work/report.ipynb');
+    const item = container.querySelector(
+      '.jp-RSConnect-target[data-content-guid="g-pat"]'
+    )!;
+    await act(async () => {
+      Array.from(item.querySelectorAll('button'))
+        .find(b => b.textContent === 'Redeploy')!
+        .click();
+    });
+    expect(field<HTMLSelectElement>('server').value).toBe('patc');
+    expect(field<HTMLSelectElement>('target').value).toBe('g-pat');
+    expect(field<HTMLInputElement>('title').value).toBe('Pat via connect URL');
+    const warning = container.querySelector('.jp-RSConnect-missingServer')!;
+    expect(warning.textContent).toContain('"patc"');
+    expect(warning.textContent).toContain('no longer saved');
+    const publish = container.querySelector<HTMLButtonElement>(
+      '.jp-RSConnect-publishButton'
+    )!;
+    expect(publish.disabled).toBe(true);
+    await submit();
+    expect(onPublish).not.toHaveBeenCalled();
+
+    // The add form comes filled in with that server.
+    await act(async () => {
+      button('Add server "patc" again')!.click();
+    });
+    expect(onAddServer).toHaveBeenCalledWith({
+      url: 'http://127.0.0.1:39555',
+      name: 'patc'
+    });
+
+    // Added again (under another nickname): the redeploy goes there.
+    mocked.listServers.mockResolvedValue([
+      ...servers,
+      { name: 'pat2', url: 'http://127.0.0.1:39555/', source: 'saved' }
+    ]);
+    await act(() => model.refreshServers());
+    expect(container.querySelector('.jp-RSConnect-missingServer')).toBeNull();
+    expect(field<HTMLSelectElement>('server').value).toBe('pat2');
+    expect(field<HTMLSelectElement>('target').value).toBe('g-pat');
+    await submit();
+    expect(onPublish.mock.calls[0][0].request).toMatchObject({
+      server: 'pat2',
+      content_guid: 'g-pat',
+      mode: 'static'
+    });
+  });
+
+  it('does not publish to a server whose key belongs to a viewer', async () => {
+    mocked.listServers.mockResolvedValue([
+      {
+        name: 'vera',
+        url: 'http://127.0.0.1:3939',
+        source: 'saved',
+        username: 'vera',
+        user_role: 'viewer'
+      }
+    ]);
+    await act(() => model.refreshServers());
+    await show('work/report.ipynb');
+    expect(
+      container.querySelector('.jp-RSConnect-viewerWarning')!.textContent
+    ).toContain('viewers cannot publish');
+    expect(
+      container.querySelector<HTMLButtonElement>('.jp-RSConnect-publishButton')!
+        .disabled
+    ).toBe(true);
+  });
+
+  it('keeps environment variables after a failed publish, clears them after a success', async () => {
+    await show('work/report.ipynb');
+    await act(async () => {
+      button('Add variable')!.click();
+    });
+    await type(
+      container.querySelector<HTMLInputElement>(
+        'input[aria-label="Variable name"]'
+      )!,
+      'API_TOKEN'
+    );
+    await type(
+      container.querySelector<HTMLInputElement>(
+        'input[aria-label="Variable value"]'
+      )!,
+      's3cret'
+    );
+    const final = (state: string): Record<string, unknown> => ({
+      id: 'j1',
+      path: 'work/report.ipynb',
+      server: 'local',
+      state,
+      log: [],
+      log_length: 0
+    });
+    onPublish.mockResolvedValueOnce(final('failed'));
+    await submit();
+    expect(onPublish.mock.calls[0][0].request.env_vars).toEqual({
+      API_TOKEN: 's3cret'
+    });
+    expect(
+      container.querySelector<HTMLInputElement>(
+        'input[aria-label="Variable value"]'
+      )!.value
+    ).toBe('s3cret');
+
+    onPublish.mockResolvedValueOnce(final('succeeded'));
+    await submit();
+    expect(onPublish.mock.calls[1][0].request.env_vars).toEqual({
+      API_TOKEN: 's3cret'
+    });
+    expect(container.querySelectorAll('.jp-RSConnect-envVar')).toHaveLength(0);
   });
 });

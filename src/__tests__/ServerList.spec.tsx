@@ -6,7 +6,7 @@ jest.mock('../api', () => ({
 }));
 jest.mock('@jupyterlab/apputils', () => ({
   Dialog: {},
-  Notification: { success: jest.fn() },
+  Notification: { success: jest.fn(), warning: jest.fn() },
   showDialog: jest.fn()
 }));
 
@@ -14,6 +14,8 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { act } from 'react';
 import { Root, createRoot } from 'react-dom/client';
+
+import { Notification } from '@jupyterlab/apputils';
 
 import * as api from '../api';
 import { ApiError } from '../api';
@@ -191,5 +193,99 @@ describe('ServerList', () => {
     const local = container.querySelector('[data-server-name="local"]')!;
     expect(local.textContent).not.toContain('Remove');
     expect(prod.textContent).toContain('Remove');
+  });
+
+  async function fillAndSave(key: string): Promise<void> {
+    const form = container.querySelector('form')!;
+    act(() => {
+      type(form.querySelector('input[name="url"]')!, '127.0.0.1:3939');
+      type(form.querySelector('input[name="name"]')!, 'vera');
+      type(form.querySelector('input[name="api_key"]')!, key);
+    });
+    await act(async () => {
+      form.dispatchEvent(
+        new Event('submit', { bubbles: true, cancelable: true })
+      );
+    });
+  }
+
+  it('accepts an address without a scheme (the server tries https, then http)', async () => {
+    mocked.listServers.mockResolvedValue([]);
+    showForm = true;
+    render();
+    const url = container.querySelector<HTMLInputElement>('input[name="url"]')!;
+    expect(url.type).toBe('text');
+    expect(url.getAttribute('inputmode')).toBe('url');
+    expect(url.getAttribute('autocomplete')).toBe('url');
+  });
+
+  it('gives the focus back to "Add server" after Escape', async () => {
+    mocked.listServers.mockResolvedValue([]);
+    render();
+    act(() => {
+      container
+        .querySelector<HTMLButtonElement>('.jp-RSConnect-addServerButton')!
+        .click();
+    });
+    const form = container.querySelector('form')!;
+    act(() => {
+      form
+        .querySelector('input[name="url"]')!
+        .dispatchEvent(
+          new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })
+        );
+    });
+    expect(container.querySelector('form')).toBeNull();
+    expect(document.activeElement).toBe(
+      container.querySelector('.jp-RSConnect-addServerButton')
+    );
+  });
+
+  it('after "Verify and save" of a viewer key: focus on "Add server", the role and a warning shown', async () => {
+    const vera: api.IServer = {
+      name: 'vera',
+      url: 'http://127.0.0.1:3939',
+      source: 'saved',
+      username: 'vera',
+      user_role: 'viewer'
+    };
+    mocked.listServers.mockResolvedValue([vera]);
+    mocked.addServer.mockResolvedValue(vera);
+    showForm = true;
+    render();
+    await fillAndSave('viewer-key');
+    render();
+    expect(container.querySelector('form')).toBeNull();
+    expect(document.activeElement).toBe(
+      container.querySelector('.jp-RSConnect-addServerButton')
+    );
+    const item = container.querySelector('[data-server-name="vera"]')!;
+    expect(
+      item.querySelector('.jp-RSConnect-serverMeta')!.textContent
+    ).toContain('as vera · viewer');
+    expect(
+      item.querySelector('.jp-RSConnect-viewerWarning')!.textContent
+    ).toContain('viewers cannot publish');
+    expect((Notification.warning as jest.Mock).mock.calls[0][0]).toContain(
+      'viewers cannot publish'
+    );
+    expect(Notification.success).not.toHaveBeenCalled();
+  });
+
+  it('shows the role of a publisher without a warning', async () => {
+    mocked.listServers.mockResolvedValue([
+      {
+        name: 'pat',
+        url: 'http://127.0.0.1:3939',
+        source: 'saved',
+        username: 'pat',
+        user_role: 'publisher'
+      }
+    ]);
+    await act(() => model.refreshServers());
+    render();
+    const item = container.querySelector('[data-server-name="pat"]')!;
+    expect(item.textContent).toContain('as pat · publisher');
+    expect(item.querySelector('.jp-RSConnect-viewerWarning')).toBeNull();
   });
 });

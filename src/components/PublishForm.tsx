@@ -233,6 +233,10 @@ function PublishForm(props: {
 
   const onSubmit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
+    if (missing || viewer || !effectiveServer) {
+      // Never another server's content in place of a removed one.
+      return;
+    }
     setError(null);
     const request: IPublishRequest = {
       path,
