@@ -71,23 +71,31 @@ function sameUrl(
 
 /**
  * The nickname of the server a deployment record belongs to: its own
- * `server_name` when that server is listed, else the listed server with the
- * same URL (records written by rsconnect-python only know the URL), else
- * whatever the record names.
+ * `server_name` (listed or not: a server of the same URL may hold another
+ * account's key, so a removed server is never swapped for it), else the listed
+ * server with the same URL (records written by rsconnect-python only know the
+ * URL), else the record's URL.
  */
 export function deploymentServer(
   deployment: IDeployment,
   servers: ReadonlyArray<IServer>
 ): string {
-  const byName = servers.find(s => s.name === deployment.server_name);
-  if (byName) {
-    return byName.name;
+  if (deployment.server_name) {
+    return deployment.server_name;
   }
   const byUrl = servers.find(s => sameUrl(s.url, deployment.server_url));
   if (byUrl) {
     return byUrl.name;
   }
-  return deployment.server_name ?? deployment.server_url ?? '';
+  return deployment.server_url ?? '';
+}
+
+/** The listed servers with the URL of a deployment record (candidates to redeploy it with). */
+export function serversWithUrl(
+  deployment: IDeployment,
+  servers: ReadonlyArray<IServer>
+): IServer[] {
+  return servers.filter(s => sameUrl(s.url, deployment.server_url));
 }
 
 /** A stable key of the form's choices, to tell whether a preview is out of date. */

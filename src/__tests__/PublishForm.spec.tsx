@@ -402,12 +402,21 @@ describe('PublishPanel', () => {
       name: 'patc'
     });
 
-    // Added again (under another nickname): the redeploy goes there.
+    // Another saved server of the same URL may hold another account's key:
+    // it is offered, never chosen on its own.
     mocked.listServers.mockResolvedValue([
       ...servers,
       { name: 'pat2', url: 'http://127.0.0.1:39555/', source: 'saved' }
     ]);
     await act(() => model.refreshServers());
+    expect(field<HTMLSelectElement>('server').value).toBe('patc');
+    expect(
+      container.querySelector<HTMLButtonElement>('.jp-RSConnect-publishButton')!
+        .disabled
+    ).toBe(true);
+    await act(async () => {
+      button('Use pat2 (same URL)')!.click();
+    });
     expect(container.querySelector('.jp-RSConnect-missingServer')).toBeNull();
     expect(field<HTMLSelectElement>('server').value).toBe('pat2');
     expect(field<HTMLSelectElement>('target').value).toBe('g-pat');
@@ -416,6 +425,46 @@ describe('PublishPanel', () => {
       server: 'pat2',
       content_guid: 'g-pat',
       mode: 'static'
+    });
+  });
+
+  it('redeploys on the removed server once it is added again under its name', async () => {
+    const orphan = {
+      server_name: 'patc',
+      server_url: 'http://127.0.0.1:39555',
+      content_guid: 'g-pat',
+      title: 'Pat',
+      mode: 'static'
+    };
+    mocked.listDeployments.mockResolvedValue([orphan, shown]);
+    await show('work/report.ipynb');
+    // Not the removed server's content when the form starts.
+    expect(field<HTMLSelectElement>('server').value).toBe('local');
+    expect(field<HTMLSelectElement>('target').value).toBe('g-shown');
+    await act(async () => {
+      Array.from(
+        container
+          .querySelector('.jp-RSConnect-target[data-content-guid="g-pat"]')!
+          .querySelectorAll('button')
+      )
+        .find(b => b.textContent === 'Redeploy')!
+        .click();
+    });
+    expect(
+      container.querySelector('.jp-RSConnect-missingServer')
+    ).not.toBeNull();
+    mocked.listServers.mockResolvedValue([
+      ...servers,
+      { name: 'patc', url: 'http://127.0.0.1:39555', source: 'saved' }
+    ]);
+    await act(() => model.refreshServers());
+    expect(container.querySelector('.jp-RSConnect-missingServer')).toBeNull();
+    expect(field<HTMLSelectElement>('server').value).toBe('patc');
+    expect(field<HTMLSelectElement>('target').value).toBe('g-pat');
+    await submit();
+    expect(onPublish.mock.calls[0][0].request).toMatchObject({
+      server: 'patc',
+      content_guid: 'g-pat'
     });
   });
 

@@ -14,7 +14,12 @@ import {
   canPublish,
   isFinal
 } from '../api';
-import { ConnectModel, deploymentServer, publishableKind } from '../model';
+import {
+  ConnectModel,
+  deploymentServer,
+  publishableKind,
+  serversWithUrl
+} from '../model';
 import { Publisher } from '../publish';
 import { IServerPrefill } from './AddServerForm';
 import { EnvironmentPreview } from './EnvironmentPreview';
@@ -112,6 +117,8 @@ function PublishForm(props: {
     key: string;
     deployment: IDeployment;
   } | null>(null);
+  // A removed server's record the user chose to redeploy with a server of the same URL.
+  const [adopted, setAdopted] = useState<IDeployment | null>(null);
   const [target, setTarget] = useState<string | undefined>();
   const [title, setTitle] = useState<string | undefined>();
   const [mode, setMode] = useState<PublishMode | undefined>();
@@ -157,14 +164,9 @@ function PublishForm(props: {
   if (listed(server)) {
     effectiveServer = server;
   } else if (removed && server === removed.key) {
-    // Added again (maybe under another nickname, same URL): target it there.
-    const again = deploymentServer(removed.deployment, servers);
-    if (listed(again)) {
-      effectiveServer = again;
-    } else {
-      effectiveServer = removed.key;
-      missing = removed.deployment;
-    }
+    // Until it is added again (or the user picks a server), nothing else is chosen.
+    effectiveServer = removed.key;
+    missing = removed.deployment;
   } else {
     effectiveServer = preferredServer(
       deployments,
@@ -176,7 +178,11 @@ function PublishForm(props: {
   const viewer = !!serverEntry && !canPublish(serverEntry.user_role);
   const serverTargets = deployments
     .filter(
-      d => deploymentServer(d, servers) === effectiveServer && !!d.content_guid
+      d =>
+        !!d.content_guid &&
+        (deploymentServer(d, servers) === effectiveServer ||
+          (adopted?.content_guid === d.content_guid &&
+            serversWithUrl(d, servers).some(s => s.name === effectiveServer)))
     )
     .sort(newestFirst);
   const effectiveTarget =
@@ -352,20 +358,40 @@ function PublishForm(props: {
               missing.server_url || trans.__('unknown URL')
             )}
           </div>
-          {props.onAddServer && (
-            <button
-              type="button"
-              className="jp-RSConnect-linkButton"
-              onClick={() =>
-                props.onAddServer?.({
-                  url: missing?.server_url ?? '',
-                  name: missing?.server_name ?? ''
-                })
-              }
-            >
-              {trans.__('Add server "%1" again', effectiveServer)}
-            </button>
-          )}
+          <div className="jp-RSConnect-serverActions">
+            {props.onAddServer && (
+              <button
+                type="button"
+                className="jp-RSConnect-linkButton"
+                onClick={() =>
+                  props.onAddServer?.({
+                    url: missing?.server_url ?? '',
+                    name: missing?.server_name ?? ''
+                  })
+                }
+              >
+                {trans.__('Add server "%1" again', effectiveServer)}
+              </button>
+            )}
+            {serversWithUrl(missing, servers).map(s => (
+              <button
+                key={s.name}
+                type="button"
+                className="jp-RSConnect-linkButton"
+                title={trans.__(
+                  'Redeploy with the API key saved for %1 (same URL)',
+                  s.name
+                )}
+                onClick={() => {
+                  setServer(s.name);
+                  setAdopted(missing);
+                  setRemoved(null);
+                }}
+              >
+                {trans.__('Use %1 (same URL)', s.name)}
+              </button>
+            ))}
+          </div>
         </div>
       )}
       {serverEntry && <ViewerWarning server={serverEntry} trans={trans} />}

@@ -306,9 +306,11 @@ export class ServersWidget extends ReactWidget {
     // After the render, and after the command palette gave the focus back.
     requestAnimationFrame(() =>
       setTimeout(() => {
+        // With the URL given, the key is what is missing.
+        const field = prefill?.url ? 'api_key' : 'url';
         this.node
           .querySelector<HTMLInputElement>(
-            'form.jp-RSConnect-addServer input[name="url"]'
+            `form.jp-RSConnect-addServer input[name="${field}"]`
           )
           ?.focus();
       })

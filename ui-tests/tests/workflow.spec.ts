@@ -148,9 +148,11 @@ test.describe('Publishing workflow', () => {
       'data-reason',
       'app_mode_change'
     );
-    await expect(form.locator('.jp-RSConnect-errorHint')).toContainText(
-      'New content'
+    // The server's message gives the advice; it is not repeated below it.
+    await expect(form.locator('.jp-RSConnect-error')).toContainText(
+      /new content/i
     );
+    await expect(form.locator('.jp-RSConnect-errorHint')).toHaveCount(0);
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
     expect(await listDeployments(page, filePath)).toEqual(second);
 
