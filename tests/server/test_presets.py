@@ -45,6 +45,7 @@ async def test_preset_listed_read_only_without_key(api: Any) -> None:
         "name": "corp",
         "url": "https://connect.corp.example",
         "username": None,
+        "user_role": None,
         "source": "preset",
         "default": True,
         "insecure": False,
