@@ -262,7 +262,7 @@ export function ContentList(props: {
         </button>
       </div>
       {loading && (
-        <div className="jp-RSConnect-status" role="status">
+        <div className="jp-RSConnect-contentLoading" role="status">
           {trans.__('Loading content…')}
         </div>
       )}
