@@ -29,7 +29,7 @@ function BundlePreview(props: {
   const { bundle, trans } = props;
   return (
     <div className="jp-RSConnect-bundle">
-      <div className="jp-RSConnect-serverMeta">
+      <div className="jp-RSConnect-envMeta">
         {trans._n(
           'Bundle: %1 file, %2 before compression',
           'Bundle: %1 files, %2 before compression',
@@ -141,7 +141,7 @@ export function EnvironmentPreview(props: {
               )}
             </div>
           ) : (
-            <div className="jp-RSConnect-serverMeta">
+            <div className="jp-RSConnect-envMeta">
               {trans.__(
                 'Python %1 · packages from %2',
                 value.python_version ?? '?',

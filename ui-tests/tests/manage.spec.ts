@@ -33,6 +33,28 @@ async function sidewaysOverflow(page: Page): Promise<number[]> {
   });
 }
 
+/** Drag the left sidebar's edge until the Connect panel is `width` px wide. */
+async function setSidebarWidth(page: Page, width: number): Promise<void> {
+  const panel = page.locator(PANEL);
+  const box = (await panel.boundingBox())!;
+  const handle = page
+    .locator('#jp-main-split-panel > .lm-SplitPanel-handle')
+    .first();
+  const grip = (await handle.boundingBox())!;
+  const x = grip.x + grip.width / 2;
+  const y = grip.y + grip.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.move(x + (width - box.width), y, { steps: 5 });
+  await page.mouse.up();
+  await expect
+    .poll(async () => Math.round((await panel.boundingBox())!.width))
+    .toBeGreaterThanOrEqual(width - 4);
+  expect(Math.round((await panel.boundingBox())!.width)).toBeLessThanOrEqual(
+    width + 4
+  );
+}
+
 /** Publish the form as it is and wait for the success notification. */
 async function publish(
   page: Page,
@@ -200,6 +222,17 @@ test.describe('Managing content', () => {
     const name = 'env-row.ipynb';
     const filePath = await uploadNotebook(page, tmpPath, name, 'envrow');
     const form = await openPublishForm(page, name, filePath);
+    await setSidebarWidth(page, 280);
+    // Everything that can widen the panel is open: content list, preview, a variable.
+    const local = page.locator(
+      `${PANEL} li.jp-RSConnect-server[data-server-name="local"]`
+    );
+    await local.locator('.jp-RSConnect-content summary').click();
+    await expect(local.locator('input[type="search"]')).toBeVisible();
+    await form.locator('.jp-RSConnect-environment summary').click();
+    await expect(form.locator('.jp-RSConnect-files')).toContainText(name, {
+      timeout: 60000
+    });
     await form.locator('button', { hasText: 'Add variable' }).click();
     await form
       .getByLabel('Variable name')
