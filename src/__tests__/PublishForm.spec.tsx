@@ -375,6 +375,7 @@ describe('PublishPanel', () => {
     const item = container.querySelector(
       '.jp-RSConnect-target[data-content-guid="g-pat"]'
     )!;
+    expect(item.textContent).toContain('patc (server not saved)');
     await act(async () => {
       Array.from(item.querySelectorAll('button'))
         .find(b => b.textContent === 'Redeploy')!

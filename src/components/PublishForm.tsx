@@ -151,6 +151,7 @@ function PublishForm(props: {
           ? null
           : { key, deployment: props.redeploy }
       );
+      setAdopted(null);
       setTarget(props.redeploy.content_guid ?? 'new');
       followTarget();
       firstField.current?.focus();

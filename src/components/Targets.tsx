@@ -83,6 +83,12 @@ export function Targets(props: {
           </div>
           <div className="jp-RSConnect-serverMeta">
             {deploymentServer(d, model.servers.value)}
+            {model.servers.value.length === 0 ||
+            model.servers.value.some(
+              s => s.name === deploymentServer(d, model.servers.value)
+            )
+              ? ''
+              : ' ' + trans.__('(server not saved)')}
             {d.deployed_at ? ' · ' + formatDate(d.deployed_at) : ''}
             {deploymentMode(d) ? ' · ' + deploymentMode(d) : ''}
           </div>
