@@ -1,4 +1,4 @@
-"""The unversioned `/__api__/applications` API, kept for migrating old numeric ids."""
+"""The unversioned `/__api__/applications` API (old numeric ids) and the variants that render."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from typing import Any
 from aiohttp import web
 
 from . import bundles
-from .access import content_for, role_on, root_url
+from .access import content_for, load_content, require_edit, role_on, root_url
 from .auth import current_user
 from .content import apply_update, insert_content
-from .errors import read_object
-from .modes import ORDINALS
+from .errors import ApiError, read_object
+from .modes import ORDINALS, RENDERED_MODES
 from .state import get_state
 from .store import Row
 from .task_api import v0_task_json
@@ -113,3 +113,47 @@ async def deploy_application(request: web.Request) -> web.Response:
         request, state, user, content, data.get("bundle"), True, "deploy"
     )
     return web.json_response(v0_task_json(task, 0))
+
+
+def variant_json(c: Row) -> dict[str, Any]:
+    """The one (default) variant of rendered content; the emulator keeps no others."""
+    return {
+        "id": c["id"],
+        "app_id": c["id"],
+        "key": c["guid"].replace("-", "")[:8],
+        "bundle_id": c["bundle_id"],
+        "is_default": True,
+        "name": "default",
+        "email_collaborators": False,
+        "email_viewers": False,
+        "created_time": c["created_time"],
+        "rendering_id": None,
+        "render_time": c["last_deployed_time"],
+        "render_duration": None,
+        "visibility": "public",
+        "owner_id": None,
+    }
+
+
+@routes.get("/__api__/applications/{guid}/variants")
+async def list_variants(request: web.Request) -> web.Response:
+    """Rendered content (notebooks) has a default variant, which posit-sdk's render() uses."""
+    _state, _user, content = await content_for(request, edit=False)
+    rendered = content["app_mode"] in RENDERED_MODES and content["bundle_id"] is not None
+    return web.json_response([variant_json(content)] if rendered else [])
+
+
+@routes.post("/__api__/variants/{id}/render")
+async def render_variant(request: web.Request) -> web.Response:
+    """Render the content again from its live bundle (a `build` that stays live)."""
+    state, user = get_state(request), current_user(request)
+    if not request.match_info["id"].isdigit():
+        raise ApiError(4)
+    content = await load_content(state.store, request.match_info["id"])
+    await require_edit(state.store, user, content)
+    if content["app_mode"] not in RENDERED_MODES or content["bundle_id"] is None:
+        raise ApiError(4)
+    task = await bundles.start_deploy(
+        request, state, user, content, content["bundle_id"], True, "build"
+    )
+    return web.json_response(task.as_json(0))

@@ -72,3 +72,25 @@ def test_posit_sdk_lists_finds_and_destroys_jobs(emu: Emulator, admin: Api) -> N
     assert item.jobs.find_by(tag="run_python_api")["key"] == job["key"]
     job.destroy()
     assert item.jobs.find(job["key"])["status"] == 1
+
+
+def test_posit_sdk_renders_a_notebook_again(emu: Emulator, admin: Api) -> None:
+    g = admin.create(unique("render"))["guid"]
+    manifest = {"version": 1, "metadata": {"appmode": "jupyter-static", "entrypoint": "nb.ipynb"}}
+    nb = notebook("import time\nprint('rendered at', time.time_ns())")
+    assert admin.deploy(g, make_bundle(manifest, {"nb.ipynb": nb}))["code"] == 0
+    first = admin.page(f"/content/{g}/").text
+    client = connect.Client(emu.url, emu.api_key)
+    item = client.content.get(g)
+    task = item.render()
+    task.wait_for()
+    assert task["code"] == 0, task["output"]
+    second = admin.page(f"/content/{g}/").text
+    assert "rendered at" in second and second != first
+    assert [j["tag"] for j in item.jobs.fetch()] == ["build_jupyter", "build_jupyter"]
+
+
+def test_only_rendered_content_has_a_variant(admin: Api) -> None:
+    g = admin.create(unique("novariant"))["guid"]
+    assert admin.get(f"applications/{g}/variants").json() == []
+    assert admin.post("variants/999999/render").status_code == 404
