@@ -81,11 +81,7 @@ async def content_python(
 
 def honours_requires(server_version: str) -> bool:
     """`environment.python.requires` is honoured from Connect 2025.03.0."""
-    key = []
-    for part in server_version.split(".")[:3]:
-        digits = "".join(ch for ch in part.split("-")[0] if ch.isdigit())
-        key.append(int(digits or 0))
-    return tuple(key) >= (2025, 3, 0)
+    return environments.version_key(server_version)[:3] >= (2025, 3, 0)
 
 
 async def env_values(state: State, guid: str) -> dict[str, str]:

@@ -8,6 +8,7 @@ import glob
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -55,15 +56,12 @@ def find_pythons(preferred: str | None = None) -> list[dict[str, str]]:
             }
     listed = list(seen.values())
     # The first candidate (ours, or --python) leads; the rest newest first.
-    return listed[:1] + sorted(listed[1:], key=lambda i: _version_key(i["version"]), reverse=True)
+    return listed[:1] + sorted(listed[1:], key=lambda i: version_key(i["version"]), reverse=True)
 
 
-def _version_key(version: str) -> tuple[int, ...]:
-    parts = []
-    for part in version.split("."):
-        digits = "".join(ch for ch in part if ch.isdigit())
-        parts.append(int(digits or 0))
-    return tuple(parts)
+def version_key(version: str) -> tuple[int, ...]:
+    """Comparable numbers of a dotted version, each part's leading digits (`0-dev+3` → 0)."""
+    return tuple(int(m.group()) if (m := re.match(r"\d+", p)) else 0 for p in version.split("."))
 
 
 def choose_python(
@@ -100,11 +98,11 @@ def choose_python(
                 f"Error code: python-version-unavailable. Unable to find a Python installation"
                 f" satisfying {requires}. Available versions: {offered}."
             )
-        return max(matching, key=lambda i: _version_key(i["version"]))
+        return max(matching, key=lambda i: version_key(i["version"]))
     if not requested:
         return installations[0]
-    series = _version_key(requested)[:2]
-    same = [i for i in installations if _version_key(i["version"])[:2] == series]
+    series = version_key(requested)[:2]
+    same = [i for i in installations if version_key(i["version"])[:2] == series]
     if not same:
         raise TaskFailed(
             f"Error code: python-version-unavailable. Unable to find a Python installation"
