@@ -260,5 +260,55 @@ test.describe('Managing content', () => {
       await screenshotPanel(page, testInfo, `env-row-${theme}`);
     }
     await page.theme.setLightTheme();
+
+    // The preview follows the form: an HTML snapshot publishes the HTML only.
+    await form.locator('select[name="mode"]').selectOption('static');
+    const preview = form.locator('.jp-RSConnect-environment');
+    await expect(preview).toContainText('only the HTML is published', {
+      timeout: 60000
+    });
+    await expect(preview.locator('.jp-RSConnect-files')).toContainText(
+      'env-row.html'
+    );
+    await expect(preview.locator('.jp-RSConnect-packages')).toHaveCount(0);
+    await expect(preview).toContainText('before compression');
+  });
+
+  test('a viewer key is added with its role and a warning; publishing to it is disabled', async ({
+    page,
+    tmpPath
+  }) => {
+    const token = uniqueToken('v');
+    const user = `vera${token}`;
+    const key = addEmulatorUser(user, 'viewer');
+    const local = (await listServers(page)).find(s => s.name === 'local');
+    const name = 'viewer.ipynb';
+    const filePath = await uploadNotebook(page, tmpPath, name, token);
+    const form = await openPublishForm(page, name, filePath);
+
+    const panel = page.locator(PANEL);
+    await panel.locator('.jp-RSConnect-addServerButton').click();
+    const addForm = panel.locator('form.jp-RSConnect-addServer');
+    // No scheme: the server tries https, then http.
+    await addForm
+      .locator('input[name="url"]')
+      .fill(local.url.replace(/^http:\/\//, ''));
+    await addForm.locator('input[name="name"]').fill(user);
+    await addForm.locator('input[name="api_key"]').fill(key);
+    await addForm.locator('button[type="submit"]').click();
+    const item = panel.locator(
+      `li.jp-RSConnect-server[data-server-name="${user}"]`
+    );
+    await expect(item).toContainText(`as ${user} · viewer`, {
+      timeout: 30000
+    });
+    await expect(item.locator('.jp-RSConnect-viewerWarning')).toContainText(
+      'viewers cannot publish'
+    );
+    await expect(panel.locator('.jp-RSConnect-addServerButton')).toBeFocused();
+
+    await form.locator('select[name="server"]').selectOption(user);
+    await expect(form.locator('.jp-RSConnect-viewerWarning')).toBeVisible();
+    await expect(form.locator('button[type="submit"]')).toBeDisabled();
   });
 });

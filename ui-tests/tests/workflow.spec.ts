@@ -155,6 +155,26 @@ test.describe('Publishing workflow', () => {
     await expect(form.locator('.jp-RSConnect-errorHint')).toHaveCount(0);
     await expect(page.locator('.jp-Dialog')).toHaveCount(0);
     expect(await listDeployments(page, filePath)).toEqual(second);
+    // One error toast, whose Details has the whole message; trying again
+    // replaces it instead of piling up another.
+    const errorToast = page.locator('.Toastify__toast', {
+      hasText: `Could not publish ${name}`
+    });
+    await expect(errorToast).toHaveCount(1);
+    await form.locator('button[type="submit"]').click();
+    await expect(form.locator('.jp-RSConnect-error')).toBeVisible();
+    await page.waitForTimeout(500);
+    await expect(errorToast).toHaveCount(1);
+    await errorToast
+      .locator('.jp-toast-button', { hasText: 'Details' })
+      .click();
+    await expect(page.locator('.jp-Dialog')).toContainText(
+      'Connect does not change the type of deployed content'
+    );
+    await page
+      .locator('.jp-Dialog .jp-Dialog-button', { hasText: 'Close' })
+      .click();
+    await dismissToasts(page);
 
     // The server's content list has it.
     const local = panel.locator(
