@@ -8,6 +8,7 @@ import type { Locator, Page } from '@playwright/test';
 import {
   PANEL,
   addEmulatorUser,
+  contextMenu,
   dismissToasts,
   listDeployments,
   listServers,
@@ -213,6 +214,20 @@ test.describe('Managing content', () => {
     expect(after.filter(d => d.content_guid === pat.content_guid)).toHaveLength(
       1
     );
+    await dismissToasts(page);
+
+    // With two deployments, "Open on Connect" asks which one to open.
+    const popup = page.context().waitForEvent('page');
+    await contextMenu(page, name, 'Open on Connect');
+    const choice = page.locator('.jp-Dialog');
+    await expect(choice).toContainText('Which one do you want to open?');
+    await choice
+      .locator('select')
+      .selectOption({ label: `Pat ${token} · ${user}` });
+    await choice.locator('.jp-Dialog-button', { hasText: /^Open$/ }).click();
+    const opened = await popup;
+    await opened.waitForLoadState('domcontentloaded');
+    expect(opened.url()).toBe(pat.content_url);
   });
 
   test('an environment variable row fits the sidebar, light and dark', async ({

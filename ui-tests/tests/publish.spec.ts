@@ -129,6 +129,11 @@ test.describe('Publishing to Posit Connect', () => {
     await runFromPalette(page, 'Add Connect server');
     await expect(form.locator('input[name="url"]')).toBeFocused();
 
+    // Escape closes the form, and the keyboard focus is back on "Add server".
+    await page.keyboard.press('Escape');
+    await expect(form).toHaveCount(0);
+    await expect(panel.locator('.jp-RSConnect-addServerButton')).toBeFocused();
+
     // Nothing saved: neither in the list nor on the server.
     await expect(
       panel.locator('li.jp-RSConnect-server[data-server-name="wrong-key"]')
