@@ -30,7 +30,6 @@ jest.mock('@jupyterlab/apputils', () => {
 });
 
 import { Notification, showDialog } from '@jupyterlab/apputils';
-import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { act } from 'react';
 import { Root, createRoot } from 'react-dom/client';
@@ -44,15 +43,11 @@ import {
 } from '../components/ContentList';
 import { ConnectModel } from '../model';
 
+import { trans } from './support/trans';
+
 const mocked = api as jest.Mocked<typeof api>;
 const dialog = showDialog as jest.Mock;
 const notification = Notification as unknown as Record<string, jest.Mock>;
-const trans = {
-  __: (text: string, ...args: unknown[]) =>
-    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1])),
-  _n: (one: string, many: string, n: number) =>
-    (n === 1 ? one : many).replace('%1', String(n))
-} as unknown as TranslationBundle;
 
 const server: api.IServer = {
   name: 'local',

@@ -5,7 +5,6 @@ jest.mock('@jupyterlab/apputils', () => ({
   showDialog: jest.fn()
 }));
 
-import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { act } from 'react';
 import { Root, createRoot } from 'react-dom/client';
@@ -14,12 +13,7 @@ import { IJob } from '../api';
 import { JobView, splitMessage } from '../components/JobView';
 import { ConnectModel } from '../model';
 
-const trans = {
-  __: (text: string, ...args: unknown[]) =>
-    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1])),
-  _n: (one: string, many: string, n: number) =>
-    (n === 1 ? one : many).replace('%1', String(n))
-} as unknown as TranslationBundle;
+import { trans } from './support/trans';
 
 const steps = [
   { id: 'environment', label: 'Inspect the environment', state: 'done' },

@@ -10,7 +10,6 @@ jest.mock('@jupyterlab/apputils', () => ({
   showDialog: jest.fn()
 }));
 
-import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { act } from 'react';
 import { Root, createRoot } from 'react-dom/client';
@@ -19,13 +18,9 @@ import * as api from '../api';
 import { PublishPanel } from '../components/PublishForm';
 import { ConnectModel, DEFAULT_SETTINGS } from '../model';
 
+import { trans } from './support/trans';
+
 const mocked = api as jest.Mocked<typeof api>;
-const trans = {
-  __: (text: string, ...args: unknown[]) =>
-    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1])),
-  _n: (one: string, many: string, n: number) =>
-    (n === 1 ? one : many).replace('%1', String(n))
-} as unknown as TranslationBundle;
 
 const servers: api.IServer[] = [
   { name: 'local', url: 'http://127.0.0.1:3939', source: 'embedded' },

@@ -10,7 +10,6 @@ jest.mock('@jupyterlab/apputils', () => ({
   showDialog: jest.fn()
 }));
 
-import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { act } from 'react';
 import { Root, createRoot } from 'react-dom/client';
@@ -23,15 +22,9 @@ import { nicknameFromUrl, sameServerUrl } from '../components/AddServerForm';
 import { ServerList } from '../components/ServerList';
 import { ConnectModel } from '../model';
 
+import { trans } from './support/trans';
+
 const mocked = api as jest.Mocked<typeof api>;
-const trans = {
-  __: (text: string, ...args: unknown[]) =>
-    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1])),
-  _n: (one: string, many: string, n: number, ...args: unknown[]) =>
-    (n === 1 ? one : many)
-      .replace('%1', String(n))
-      .replace(/%(\d+)/g, (_, i) => String(args[Number(i) - 2]))
-} as unknown as TranslationBundle;
 
 /** Set an input's value the way React notices it. */
 function type(input: HTMLInputElement, value: string): void {

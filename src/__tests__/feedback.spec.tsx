@@ -33,7 +33,6 @@ jest.mock('../api', () => ({
 }));
 
 import { Notification, showDialog } from '@jupyterlab/apputils';
-import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { act } from 'react';
 import { Root, createRoot } from 'react-dom/client';
@@ -50,17 +49,11 @@ import { ConnectModel } from '../model';
 import { notifyError } from '../notify';
 import { notifyFinal, publishWithFeedback } from '../publish';
 
+import { trans } from './support/trans';
+
 const mocked = api as jest.Mocked<typeof api>;
 const notification = Notification as unknown as Record<string, jest.Mock>;
 const dialog = showDialog as jest.Mock;
-const trans = {
-  __: (text: string, ...args: unknown[]) =>
-    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1])),
-  _n: (one: string, many: string, n: number, ...args: unknown[]) =>
-    (n === 1 ? one : many)
-      .replace('%1', String(n))
-      .replace(/%(\d+)/g, (_, i) => String(args[Number(i) - 2]))
-} as unknown as TranslationBundle;
 
 beforeAll(() => {
   (globalThis as any).IS_REACT_ACT_ENVIRONMENT = true;

@@ -10,19 +10,16 @@ jest.mock('@jupyterlab/apputils', () => ({
 }));
 
 import { Notification } from '@jupyterlab/apputils';
-import type { TranslationBundle } from '@jupyterlab/translation';
 
 import * as api from '../api';
 import { ApiError } from '../api';
 import { checkServerExtension, handshake } from '../handshake';
 import { VERSION } from '../version';
 
+import { trans } from './support/trans';
+
 const mocked = api as jest.Mocked<typeof api>;
 const emit = Notification.emit as jest.Mock;
-const trans = {
-  __: (text: string, ...args: unknown[]) =>
-    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1]))
-} as unknown as TranslationBundle;
 
 describe('handshake', () => {
   beforeEach(() => {

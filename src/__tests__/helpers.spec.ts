@@ -1,5 +1,4 @@
 /** Pure helpers: version handshake, title clashes, step labels, record servers. */
-import type { TranslationBundle } from '@jupyterlab/translation';
 
 // The helpers under test do not touch dialogs or notifications.
 jest.mock('@jupyterlab/apputils', () => ({
@@ -14,11 +13,9 @@ import { deploymentServer } from '../model';
 import { isTitleClash, stepLabel } from '../publish';
 import { VERSION } from '../version';
 
+import { trans } from './support/trans';
+
 /** Like nullTranslator: the English text with %1, %2, ... filled in. */
-const trans = {
-  __: (text: string, ...args: unknown[]) =>
-    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1]))
-} as unknown as TranslationBundle;
 
 describe('helpers', () => {
   it('reads its version from package.json', () => {

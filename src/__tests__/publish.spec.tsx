@@ -27,7 +27,6 @@ jest.mock('@jupyterlab/apputils', () => {
 });
 
 import { Notification, showDialog } from '@jupyterlab/apputils';
-import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { ApiError, IJob, IPublishRequest } from '../api';
 import { ConnectModel } from '../model';
@@ -38,10 +37,7 @@ import {
   publishWithFeedback
 } from '../publish';
 
-const trans = {
-  __: (text: string, ...args: unknown[]) =>
-    text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1]))
-} as unknown as TranslationBundle;
+import { trans } from './support/trans';
 
 const dialog = showDialog as jest.Mock;
 const events: string[] = [];
