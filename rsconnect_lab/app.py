@@ -134,6 +134,7 @@ class RSConnectLab(ExtensionApp):
                 api_key=emu.api_key,
                 source="embedded",
                 username="admin",
+                user_role="administrator",  # the emulator's own administrator key
             )
         )
 

@@ -32,6 +32,7 @@ async def test_embedded_emulator(api: Any, jp_server_config: Config, tmp_path: P
     if jp_server_config.RSConnectLab.register_embedded_emulator:
         (local,) = body["servers"]
         assert (local["name"], local["source"], local["read_only"]) == ("local", "embedded", True)
+        assert (local["username"], local["user_role"]) == ("admin", "administrator")
         assert key not in json.dumps(body)
         settings = await AsyncHTTPClient().fetch(local["url"] + "/__api__/server_settings")
         assert json.loads(settings.body)["version"]
