@@ -9,6 +9,7 @@ import { DocumentWidget } from '@jupyterlab/docregistry';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { TranslationBundle } from '@jupyterlab/translation';
 import { ReadonlyPartialJSONObject } from '@lumino/coreutils';
+import { ISignal } from '@lumino/signaling';
 import { Widget } from '@lumino/widgets';
 
 import {
@@ -109,14 +110,51 @@ export interface ICommandContext {
   trans: TranslationBundle;
 }
 
-/** The path of the publishable document in the main area, if any. */
-export function currentDocumentPath(app: JupyterFrontEnd): string | null {
-  const widget = app.shell.currentWidget;
+/** The path of a widget when it is a publishable document, else null. */
+export function documentPath(widget: Widget | null | undefined): string | null {
   if (widget instanceof DocumentWidget) {
     const path = widget.context.path;
     return publishableKind(path) ? path : null;
   }
   return null;
+}
+
+/** The path of the publishable document in the main area, if any. */
+export function currentDocumentPath(app: JupyterFrontEnd): string | null {
+  return documentPath(app.shell.currentWidget);
+}
+
+/** What `followActiveDocument` needs of the JupyterLab shell (`ILabShell`). */
+export interface IDocumentShell {
+  readonly currentWidget: Widget | null;
+  readonly currentChanged: ISignal<any, { newValue: Widget | null }>;
+  readonly activeChanged: ISignal<any, { newValue: Widget | null }>;
+}
+
+/**
+ * Make the panel follow the document the user works in. A file chosen from the
+ * file browser's context menu stays the panel's file only until a document tab
+ * is activated: clicking a tab (even the one that was already current) or into
+ * a document makes it the panel's file again. Other widgets (the file browser,
+ * a launcher, this panel) leave the panel's file as it is. Returns a function
+ * that makes the current document the panel's file (after the layout is restored).
+ */
+export function followActiveDocument(
+  shell: IDocumentShell,
+  model: ConnectModel,
+  pathOf: (widget: Widget | null) => string | null = documentPath
+): () => void {
+  const follow = (widget: Widget | null): void => {
+    const path = pathOf(widget);
+    if (path) {
+      model.currentPath = path;
+    }
+  };
+  shell.currentChanged.connect((_, args) => follow(args.newValue), model);
+  shell.activeChanged.connect((_, args) => follow(args.newValue), model);
+  const followCurrent = (): void => follow(shell.currentWidget);
+  followCurrent();
+  return followCurrent;
 }
 
 /**

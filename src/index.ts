@@ -17,7 +17,7 @@ import { ApiError } from './api';
 import {
   CommandIDs,
   addCommands,
-  currentDocumentPath,
+  followActiveDocument,
   saveOpenDocuments
 } from './commands';
 import { ConnectPanel } from './components/ConnectPanel';
@@ -101,16 +101,11 @@ const plugin: JupyterFrontEndPlugin<void> = {
       }
     }
 
-    // The panel follows the publishable document in the main area.
+    // The panel follows the active document tab of the main area (a file
+    // chosen in the file browser's context menu only until another tab is activated).
     if (labShell) {
-      const follow = (): void => {
-        const path = currentDocumentPath(app);
-        if (path) {
-          model.currentPath = path;
-        }
-      };
-      labShell.currentChanged.connect(follow);
-      void app.restored.then(follow);
+      const followCurrent = followActiveDocument(labShell, model);
+      void app.restored.then(followCurrent);
     }
 
     if (settingRegistry) {

@@ -6,8 +6,14 @@ jest.mock('@jupyterlab/apputils', () => ({
 }));
 jest.mock('@jupyterlab/docregistry', () => ({ DocumentWidget: class {} }));
 
-import { resolvePath } from '../commands';
+import {
+  CommandIDs,
+  addCommands,
+  followActiveDocument,
+  resolvePath
+} from '../commands';
 import { ConnectModel } from '../model';
+import { trans } from './support/trans';
 
 function context(options: {
   selected?: string;
@@ -52,5 +58,93 @@ describe('resolvePath', () => {
       resolvePath(context({ selected: 'x.ipynb', currentPath: 'c.ipynb' }), {})
     ).toBe('c.ipynb');
     expect(resolvePath(context({}), {})).toBeNull();
+  });
+});
+
+describe('followActiveDocument', () => {
+  /** A document tab of the main area (the mocked DocumentWidget class). */
+  function documentTab(path: string): any {
+    const { DocumentWidget } = jest.requireMock('@jupyterlab/docregistry');
+    return Object.assign(new DocumentWidget(), { context: { path } });
+  }
+
+  function setup(selected: string) {
+    const { Signal } = jest.requireActual('@lumino/signaling');
+    const { CommandRegistry } = jest.requireActual('@lumino/commands');
+    const owner = {};
+    const shell = {
+      currentWidget: null as any,
+      currentChanged: new Signal(owner),
+      activeChanged: new Signal(owner),
+      add: jest.fn(),
+      activateById: jest.fn()
+    };
+    const model = new ConnectModel();
+    jest.spyOn(model, 'refreshDeployments').mockResolvedValue([]);
+    const panel = {
+      id: 'rsconnect-lab-panel',
+      isAttached: true,
+      publish: { focusForm: jest.fn() },
+      servers: {},
+      expandSection: jest.fn()
+    };
+    const app = { commands: new CommandRegistry(), shell };
+    addCommands({
+      app,
+      model,
+      panel,
+      fileBrowser: {
+        selectedItems: () => [{ path: selected }][Symbol.iterator]()
+      },
+      trans
+    } as any);
+    followActiveDocument(shell, model);
+    /** Activate a tab: current (when it was not) and active. */
+    const activate = (widget: any): void => {
+      const old = shell.currentWidget;
+      shell.currentWidget = widget;
+      if (old !== widget) {
+        shell.currentChanged.emit({ oldValue: old, newValue: widget });
+      }
+      shell.activeChanged.emit({ oldValue: null, newValue: widget });
+    };
+    return { app, shell, model, activate };
+  }
+
+  it('follows the active tab again after a context-menu selection', async () => {
+    const { app, model, activate } = setup('other/app.py');
+    const first = documentTab('first.ipynb');
+    const second = documentTab('second.ipynb');
+    activate(first);
+    expect(model.currentPath).toBe('first.ipynb');
+
+    // Right-click "Publish to Connect" in the file browser selects that file…
+    await app.commands.execute(CommandIDs.publish, { fromFileBrowser: true });
+    expect(model.currentPath).toBe('other/app.py');
+    // …and the file browser or the panel getting the focus keeps it.
+    activate({});
+    expect(model.currentPath).toBe('other/app.py');
+
+    // Another document tab takes over.
+    activate(second);
+    expect(model.currentPath).toBe('second.ipynb');
+  });
+
+  it('follows a click on the tab that was already current', async () => {
+    const { app, model, activate } = setup('other/app.py');
+    const first = documentTab('first.ipynb');
+    activate(first);
+    await app.commands.execute(CommandIDs.publish, { fromFileBrowser: true });
+    expect(model.currentPath).toBe('other/app.py');
+    // Same current widget: only `activeChanged` fires.
+    activate(first);
+    expect(model.currentPath).toBe('first.ipynb');
+  });
+
+  it('ignores documents that cannot be published', () => {
+    const { model, activate } = setup('x.ipynb');
+    activate(documentTab('a.ipynb'));
+    activate(documentTab('notes.md'));
+    expect(model.currentPath).toBe('a.ipynb');
   });
 });
