@@ -24,6 +24,7 @@ from .auth import can_publish, current_user, now
 from .errors import ApiError, read_object
 from .state import State, get_state
 from .store import Row
+from .tags import tags_of
 
 routes = web.RouteTableDef()
 
@@ -63,7 +64,7 @@ async def render(request: web.Request, content: Row, user: Row) -> dict[str, Any
         )
         out["owner"] = owner
     if "tags" in includes:
-        out["tags"] = []
+        out["tags"] = await tags_of(state.store, content["guid"])
     if "vanity_url" in includes:
         out["vanity_url"] = f"{root_url(request)}{vanity}" if vanity else None
     return out
@@ -179,7 +180,7 @@ async def delete_content(request: web.Request) -> web.Response:
     await state.store.transaction(
         [
             (f"DELETE FROM {table} WHERE content_guid = ?", (guid,))
-            for table in ("bundles", "env_vars", "vanities", "permissions", "jobs")
+            for table in ("bundles", "env_vars", "vanities", "permissions", "jobs", "content_tags")
         ]
         + [("DELETE FROM content WHERE guid = ?", (guid,))]
     )
@@ -194,16 +195,14 @@ async def delete_content(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
-@routes.get("/__api__/v1/content/{guid}/tags")
 @routes.get("/__api__/v1/content/{guid}/oauth/integrations/associations")
 async def empty_collections(request: web.Request) -> web.Response:
-    """Collections the emulator keeps no records of (tags, OAuth): empty."""
+    """Collections the emulator keeps no records of (OAuth): empty."""
     await content_for(request, edit=False)
     return web.json_response([])
 
 
 @routes.get("/__api__/v1/oauth/integrations")
-@routes.get("/__api__/v1/tags")
 async def empty_server_collections(request: web.Request) -> web.Response:
     current_user(request)
     return web.json_response([])

@@ -55,6 +55,11 @@ CREATE TABLE IF NOT EXISTS jobs (
     app_id INTEGER NOT NULL, bundle_id INTEGER NOT NULL, pid INTEGER NOT NULL, tag TEXT NOT NULL,
     hostname TEXT NOT NULL, start_time TEXT NOT NULL, end_time TEXT,
     last_heartbeat_time TEXT NOT NULL, status INTEGER NOT NULL, exit_code INTEGER);
+CREATE TABLE IF NOT EXISTS tags (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, parent_id INTEGER,
+    created_time TEXT NOT NULL, updated_time TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS content_tags (
+    content_guid TEXT NOT NULL, tag_id INTEGER NOT NULL, PRIMARY KEY (content_guid, tag_id));
 CREATE TABLE IF NOT EXISTS visits (
     id INTEGER PRIMARY KEY AUTOINCREMENT, content_guid TEXT NOT NULL, user_guid TEXT,
     bundle_id INTEGER, time TEXT NOT NULL, path TEXT NOT NULL);
