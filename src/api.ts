@@ -132,6 +132,9 @@ export interface IJob {
   steps?: IJobStep[];
   /** False once the new version is being made live: a cancel would be refused. */
   cancellable?: boolean;
+  /** When the job started and ended (seconds since the epoch, the server's clock). */
+  created?: number | null;
+  finished?: number | null;
   /** Any further fields the server sends. */
   [key: string]: unknown;
 }

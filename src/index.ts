@@ -23,7 +23,7 @@ import {
 import { ConnectPanel } from './components/ConnectPanel';
 import { checkServerExtension } from './handshake';
 import { ConnectModel, DEFAULT_SETTINGS, IConnectSettings } from './model';
-import { followJob, publishWithFeedback } from './publish';
+import { notifyResumedJobs, publishWithFeedback } from './publish';
 
 const PLUGIN_ID = 'rsconnect-lab:plugin';
 
@@ -86,9 +86,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     panel.disposed.connect(() => model.dispose());
 
     addCommands({ app, model, panel, fileBrowser, trans });
-    model.jobResumed.connect((_, job) => {
-      void followJob(model, trans, job);
-    });
+    notifyResumedJobs(model, trans);
     if (palette) {
       const category = trans.__('Posit Connect');
       for (const command of [

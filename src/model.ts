@@ -114,6 +114,62 @@ function asApiError(error: unknown): ApiError {
   return new ApiError(String((error as Error)?.message ?? error));
 }
 
+/** How long (ms) a finished job is shown again after a reload of the page. */
+export const RECENT_JOB_MS = 10 * 60 * 1000;
+
+/**
+ * When a job ended (ms since the epoch), from its `finished` time, else its
+ * `created` time; null when the server gave neither.
+ */
+export function jobEndTime(job: IJob): number | null {
+  for (const value of [job.finished, job.created]) {
+    if (typeof value === 'number' && isFinite(value) && value > 0) {
+      // The server sends seconds; a value that large is already milliseconds.
+      return value > 1e12 ? value : value * 1000;
+    }
+    if (typeof value === 'string') {
+      const parsed = Date.parse(value);
+      if (!isNaN(parsed)) {
+        return parsed;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * The finished jobs worth showing again after a reload: per file, the newest
+ * finished job (by its end time, else the first in the server's listing,
+ * which is newest first), when it ended within `RECENT_JOB_MS` of `now`.
+ * Files in `skip` (a job running, or one already known) are left out.
+ */
+export function recentFinishedJobs(
+  listed: ReadonlyArray<IJob>,
+  skip: ReadonlySet<string>,
+  now: number
+): IJob[] {
+  const newest = new Map<string, IJob>();
+  for (const job of listed) {
+    if (!isFinal(job.state) || skip.has(job.path)) {
+      continue;
+    }
+    const known = newest.get(job.path);
+    if (!known) {
+      newest.set(job.path, job);
+      continue;
+    }
+    const time = jobEndTime(job);
+    const knownTime = jobEndTime(known);
+    if (time !== null && (knownTime === null || time > knownTime)) {
+      newest.set(job.path, job);
+    }
+  }
+  return Array.from(newest.values()).filter(job => {
+    const time = jobEndTime(job);
+    return time === null || now - time <= RECENT_JOB_MS;
+  });
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise(resolve => setTimeout(resolve, ms));
 }
@@ -512,11 +568,14 @@ export class ConnectModel implements IDisposable {
   }
 
   /**
-   * Pick up the jobs still running on the server (after a reload of the page):
-   * each is followed from the first log line on, and announced by `jobResumed`.
-   * Resolves with the jobs picked up; errors are left out (nothing to resume).
+   * Pick up the jobs of the server after a reload of the page. Each job still
+   * running is followed from the first log line on, and announced by
+   * `jobResumed`. A file's newest finished job, when it ended within the last
+   * ten minutes (`RECENT_JOB_MS`), is shown again as it ended, with its whole
+   * log, but not announced (no new notification). Resolves with the jobs
+   * picked up, running ones first; errors are left out (nothing to resume).
    */
-  async resumeJobs(): Promise<IJob[]> {
+  async resumeJobs(now: number = Date.now()): Promise<IJob[]> {
     let listed: IJob[];
     try {
       listed = await api.listJobs();
@@ -524,8 +583,14 @@ export class ConnectModel implements IDisposable {
       return [];
     }
     const resumed: IJob[] = [];
+    // A file with a running job, or with a job known here already, shows that one.
+    const skip = new Set(this.jobs.map(j => j.path));
     for (const snapshot of listed) {
-      if (isFinal(snapshot.state) || this._jobs.has(snapshot.id)) {
+      if (isFinal(snapshot.state)) {
+        continue;
+      }
+      skip.add(snapshot.path);
+      if (this._jobs.has(snapshot.id)) {
         continue;
       }
       const job: IJob = { ...snapshot, log: [], log_length: 0 };
@@ -533,6 +598,28 @@ export class ConnectModel implements IDisposable {
       this._done.set(job.id, this._follow(job.id, true));
       resumed.push(job);
       this._jobResumed.emit(job);
+    }
+    const finished = await Promise.all(
+      recentFinishedJobs(listed, skip, now).map(async snapshot => {
+        let job: IJob = { ...snapshot, log: [] };
+        try {
+          // The listing leaves the log out.
+          const full = await api.getJob(snapshot.id, 0);
+          job = { ...snapshot, ...full, log: full.log ?? [] };
+        } catch {
+          // The state and the error are known: show them without the log.
+        }
+        return job;
+      })
+    );
+    for (const job of finished) {
+      if (this.isDisposed || this._jobs.has(job.id)) {
+        continue;
+      }
+      // First in the list: a job of the file started meanwhile stays the newest.
+      this._jobs = new Map([[job.id, job], ...this._jobs.entries()]);
+      this._jobChanged.emit(job);
+      resumed.push(job);
     }
     return resumed;
   }

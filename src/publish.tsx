@@ -455,6 +455,20 @@ export async function publishWithFeedback(
 }
 
 /**
+ * Give each job that `resumeJobs` picks up still running after a reload of the
+ * page its notification again. Finished jobs shown again get none: they ended
+ * before the reload, and the panel shows how.
+ */
+export function notifyResumedJobs(
+  model: ConnectModel,
+  trans: TranslationBundle
+): void {
+  model.jobResumed.connect((_, job) => {
+    void followJob(model, trans, job);
+  });
+}
+
+/**
  * Follow a job with a notification, from its start (or from a reload of the
  * page) to its end; resolves with the final job.
  */

@@ -493,6 +493,120 @@ describe('ConnectModel', () => {
       expect(await model.resumeJobs()).toEqual([]);
     });
 
+    it('shows the newest finished job of a file again after a reload, when recent', async () => {
+      const now = Date.parse('2026-11-23T09:00:00Z');
+      const ago = (minutes: number): number => (now - minutes * 60000) / 1000;
+      model.currentPath = 'work/report.ipynb';
+      mocked.getJob.mockClear();
+      const listed = [
+        // Newest first, as the server lists them.
+        job({
+          id: 'failed-2m',
+          state: 'failed',
+          error: { message: 'Bundle upload failed', step: 'upload' },
+          created: ago(3),
+          finished: ago(2),
+          log_length: 3
+        }),
+        job({
+          id: 'ok-5m',
+          state: 'succeeded',
+          content_url: 'http://connect/content/1/',
+          created: ago(6),
+          finished: ago(5)
+        }),
+        job({
+          id: 'other-old',
+          path: 'work/other.ipynb',
+          state: 'succeeded',
+          created: ago(31),
+          finished: ago(30)
+        }),
+        job({
+          id: 'app-1m',
+          path: 'app.py',
+          state: 'succeeded',
+          created: ago(2),
+          finished: ago(1)
+        })
+      ];
+      mocked.listJobs.mockResolvedValue(listed);
+      mocked.getJob.mockImplementation(async id => ({
+        ...listed.find(j => j.id === id)!,
+        log: ['one', 'two', 'three'],
+        log_length: 3
+      }));
+      const resumed = jest.fn();
+      model.jobResumed.connect(resumed);
+      const changed = jest.fn();
+      model.jobChanged.connect(changed);
+
+      const jobs = await model.resumeJobs(now);
+
+      expect(jobs.map(j => j.id).sort()).toEqual(['app-1m', 'failed-2m']);
+      // Not announced: no notification follows a job that is over.
+      expect(resumed).not.toHaveBeenCalled();
+      expect(changed).toHaveBeenCalled();
+      const shown = model.latestJob('work/report.ipynb')!;
+      expect(shown.id).toBe('failed-2m');
+      expect(shown.state).toBe('failed');
+      expect(shown.error?.message).toBe('Bundle upload failed');
+      // With its whole log, which the listing leaves out.
+      expect(shown.log).toEqual(['one', 'two', 'three']);
+      expect(mocked.getJob).toHaveBeenCalledWith('failed-2m', 0);
+      // Older jobs of the file, and another file's job of half an hour ago, stay out.
+      expect(model.job('ok-5m')).toBeUndefined();
+      expect(model.latestJob('work/other.ipynb')).toBeUndefined();
+      await expect(model.done('failed-2m')).resolves.toMatchObject({
+        state: 'failed'
+      });
+    });
+
+    it('shows nothing again when the finished jobs are older than ten minutes', async () => {
+      const now = Date.parse('2026-11-23T09:00:00Z');
+      mocked.getJob.mockClear();
+      mocked.listJobs.mockResolvedValue([
+        job({
+          id: 'old',
+          state: 'succeeded',
+          created: now / 1000 - 700,
+          finished: now / 1000 - 660
+        })
+      ]);
+      expect(await model.resumeJobs(now)).toEqual([]);
+      expect(model.latestJob('work/report.ipynb')).toBeUndefined();
+      expect(mocked.getJob).not.toHaveBeenCalled();
+    });
+
+    it('takes the first finished job of a file in the listing without timestamps', async () => {
+      mocked.listJobs.mockResolvedValue([
+        job({ id: 'newer', state: 'succeeded', content_url: 'http://c/1/' }),
+        job({ id: 'older', state: 'failed' })
+      ]);
+      // The log cannot be read: the job is shown as listed.
+      mocked.getJob.mockRejectedValue(new ApiError('gone', { status: 404 }));
+      const jobs = await model.resumeJobs();
+      expect(jobs.map(j => j.id)).toEqual(['newer']);
+      expect(model.latestJob('work/report.ipynb')).toMatchObject({
+        id: 'newer',
+        state: 'succeeded',
+        content_url: 'http://c/1/',
+        log: []
+      });
+    });
+
+    it('keeps a job of this session the newest of its file', async () => {
+      mocked.startPublish.mockResolvedValue(job({ id: 'mine' }));
+      mocked.getJob.mockResolvedValue(job({ id: 'mine', state: 'succeeded' }));
+      await model.publish(request);
+      mocked.listJobs.mockResolvedValue([
+        job({ id: 'mine', state: 'succeeded' }),
+        job({ id: 'before', state: 'failed' })
+      ]);
+      expect(await model.resumeJobs()).toEqual([]);
+      expect(model.latestJob('work/report.ipynb')?.id).toBe('mine');
+    });
+
     it('resumes nothing when the job list cannot be read', async () => {
       mocked.listJobs.mockRejectedValue(new ApiError('gone', { status: 404 }));
       await expect(model.resumeJobs()).resolves.toEqual([]);

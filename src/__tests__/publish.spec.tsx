@@ -20,6 +20,7 @@ jest.mock('@jupyterlab/apputils', () => {
     Notification: {
       emit: jest.fn(() => 'note-1'),
       update: jest.fn(() => true),
+      dismiss: jest.fn(),
       error: jest.fn()
     },
     showDialog: jest.fn()
@@ -28,12 +29,14 @@ jest.mock('@jupyterlab/apputils', () => {
 
 import { Notification, showDialog } from '@jupyterlab/apputils';
 
+import * as api from '../api';
 import { ApiError, IJob, IPublishRequest } from '../api';
 import { ConnectModel } from '../model';
 import {
   SUCCESS_AUTOCLOSE,
   firstLine,
   notifyFinal,
+  notifyResumedJobs,
   publishWithFeedback
 } from '../publish';
 
@@ -227,5 +230,55 @@ describe('notifications of a finished job', () => {
       'Details'
     ]);
     expect(firstLine('\n  first \nsecond')).toBe('first');
+  });
+});
+
+describe('jobs picked up after a reload of the page', () => {
+  beforeEach(() => jest.clearAllMocks());
+  afterEach(() => jest.restoreAllMocks());
+
+  it('shows a recent finished job in the panel without a new notification', async () => {
+    const now = Date.now();
+    const failed = job({
+      id: 'done',
+      state: 'failed',
+      error: { message: 'Upload refused', step: 'upload' },
+      created: now / 1000 - 90,
+      finished: now / 1000 - 60
+    });
+    jest.spyOn(api, 'listJobs').mockResolvedValue([failed]);
+    jest
+      .spyOn(api, 'getJob')
+      .mockResolvedValue({ ...failed, log: ['Uploading…'], log_length: 1 });
+    const model = new ConnectModel({ pollInterval: 1 });
+    notifyResumedJobs(model, trans);
+
+    await model.resumeJobs(now);
+
+    expect(model.latestJob('work/report.ipynb')).toMatchObject({
+      id: 'done',
+      state: 'failed',
+      log: ['Uploading…']
+    });
+    expect(notification.emit).not.toHaveBeenCalled();
+    expect(notification.update).not.toHaveBeenCalled();
+    model.dispose();
+  });
+
+  it('follows a running job with its notification again', async () => {
+    const running = job({ id: 'run', state: 'running', step: 'deploy' });
+    jest.spyOn(api, 'listJobs').mockResolvedValue([running]);
+    jest
+      .spyOn(api, 'getJob')
+      .mockResolvedValue({ ...running, state: 'succeeded', log: ['ok'] });
+    const model = new ConnectModel({ pollInterval: 1 });
+    notifyResumedJobs(model, trans);
+
+    await model.resumeJobs();
+    await model.done('run');
+
+    expect(notification.emit).toHaveBeenCalledTimes(1);
+    expect(notification.emit.mock.calls[0][1]).toBe('in-progress');
+    model.dispose();
   });
 });
