@@ -72,6 +72,38 @@ describe('JobView', () => {
     act(() => root.render(<JobView job={value} model={model} trans={trans} />));
   }
 
+  it('keeps the log open while the job runs and folds it away when it ends', () => {
+    render(job({ log: ['one', 'two'], log_length: 2 }));
+    const box = (): HTMLDetailsElement =>
+      container.querySelector('details.jp-RSConnect-logBox')!;
+    expect(box().open).toBe(true);
+    expect(box().querySelector('summary')!.textContent).toBe('Log (2 lines)');
+    expect(box().querySelector('.jp-RSConnect-log')!.textContent).toBe(
+      'one\ntwo'
+    );
+    render(
+      job({ state: 'succeeded', step: null, log: ['one', 'two', 'three'] })
+    );
+    expect(box().open).toBe(false);
+    // Still there for those who open it.
+    expect(box().querySelector('.jp-RSConnect-log')!.textContent).toContain(
+      'three'
+    );
+    // A new job starts with its log open again.
+    render(job({ id: 'j2', log: ['a'], log_length: 1 }));
+    expect(box().open).toBe(true);
+    expect(box().querySelector('summary')!.textContent).toBe('Log (1 line)');
+  });
+
+  it('shows a job that ended before it was shown with its log folded', () => {
+    render(job({ state: 'failed', step: null, log: ['x'] }));
+    expect(
+      container.querySelector<HTMLDetailsElement>(
+        'details.jp-RSConnect-logBox'
+      )!.open
+    ).toBe(false);
+  });
+
   it('shows the upload progress once, with a bar, and all seven steps', () => {
     render(job());
     const upload = container.querySelector('[data-step="upload"]')!;

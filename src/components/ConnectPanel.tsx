@@ -11,12 +11,27 @@ import { ServersWidget } from './ServerList';
 /** The id of the sidebar panel (also used by the layout restorer and tests). */
 export const PANEL_ID = 'rsconnect-lab-panel';
 
-/** The height (px) the publish section keeps when the server list is long. */
-const MIN_PUBLISH_HEIGHT = 100;
+/**
+ * The room (px) the Publish section keeps at least when the server list (or the
+ * add-server form) is long: the Servers section is capped to the larger of half
+ * the panel and all but this, and scrolls beyond.
+ */
+const MIN_PUBLISH_HEIGHT = 240;
+
+/**
+ * The height (px) of the Servers section for its content: as tall as the
+ * content, capped so that the Publish section keeps room; `available` is the
+ * height of both sections together.
+ */
+export function serversHeight(content: number, available: number): number {
+  const cap = Math.max(available / 2, available - MIN_PUBLISH_HEIGHT);
+  return Math.max(0, Math.min(Math.ceil(content), Math.floor(cap)));
+}
 
 /**
  * The left sidebar's "Posit Connect" panel: a "Servers" section and a
- * "Publish" section for the current document.
+ * "Publish" section for the current document. The Servers section is as tall
+ * as its content; the Publish section has the rest and is the one that scrolls.
  */
 export class ConnectPanel extends SidePanel {
   constructor(options: ConnectPanel.IOptions) {
@@ -51,19 +66,40 @@ export class ConnectPanel extends SidePanel {
     // The publish form needs the room; the server list is short.
     if (this.content instanceof AccordionPanel) {
       this.content.setRelativeSizes([1, 3]);
+      this.content.expansionToggled.connect(() => this._scheduleFit(), this);
     }
     // The server list is as tall as its content (an error in the add form
-    // included), up to all but a strip of the panel; the publish section has the rest.
-    this.servers.contentResized.connect((_, height) => this._fit(height));
+    // included), up to a cap; the publish section has the rest.
+    this.servers.contentResized.connect(() => this._scheduleFit(), this);
   }
 
-  private _fit(contentHeight: number): void {
+  protected onResize(msg: Widget.ResizeMessage): void {
+    super.onResize(msg);
+    this._scheduleFit();
+  }
+
+  /** Fit the sections after the layout settled (once per frame). */
+  private _scheduleFit(): void {
+    if (this._fitRequested) {
+      return;
+    }
+    this._fitRequested = true;
+    requestAnimationFrame(() => {
+      this._fitRequested = false;
+      if (!this.isDisposed) {
+        this._fit();
+      }
+    });
+  }
+
+  private _fit(): void {
     const servers = this.servers;
     const publish = this.publish;
     if (
       !(this.content instanceof AccordionPanel) ||
       !servers.isVisible ||
-      !publish.isVisible
+      !publish.isVisible ||
+      servers.contentHeight <= 0
     ) {
       return;
     }
@@ -75,14 +111,8 @@ export class ConnectPanel extends SidePanel {
     const padding =
       parseFloat(style.paddingTop || '0') +
       parseFloat(style.paddingBottom || '0');
-    const wanted = Math.max(
-      Math.min(
-        Math.ceil(contentHeight + padding + 1),
-        available - MIN_PUBLISH_HEIGHT
-      ),
-      Math.min(available / 2, 150)
-    );
-    if (Math.abs(wanted - servers.node.offsetHeight) < 2) {
+    const wanted = serversHeight(servers.contentHeight + padding, available);
+    if (Math.abs(wanted - servers.node.offsetHeight) < 1) {
       return;
     }
     this.content.setRelativeSizes([wanted, available - wanted]);
@@ -92,6 +122,8 @@ export class ConnectPanel extends SidePanel {
   readonly servers: ServersWidget;
   /** The "Publish" section. */
   readonly publish: PublishWidget;
+
+  private _fitRequested = false;
 
   /** Expand a section (the panel's content is an accordion). */
   expandSection(widget: Widget): void {

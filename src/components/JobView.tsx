@@ -76,6 +76,37 @@ function JobError(props: { job: IJob; trans: TranslationBundle }): JSX.Element {
   );
 }
 
+/**
+ * A job's log: open while the job runs, folded away once it ended (the status,
+ * the steps and the error say how it went), so a long log does not scroll
+ * inside the scrolling section; the user can open it again.
+ */
+function JobLog(props: { job: IJob; trans: TranslationBundle }): JSX.Element {
+  const { job, trans } = props;
+  const final = isFinal(job.state);
+  const [open, setOpen] = useState(!final);
+  const wasFinal = useRef(final);
+  useEffect(() => {
+    if (final !== wasFinal.current) {
+      wasFinal.current = final;
+      setOpen(!final);
+    }
+  }, [final]);
+  return (
+    <details
+      className="jp-RSConnect-logBox"
+      open={open}
+      onToggle={event => setOpen(event.currentTarget.open)}
+    >
+      <summary>
+        {trans._n('Log (%1 line)', 'Log (%1 lines)', job.log.length)}
+      </summary>
+      {/* Opened again, the log shows its end. */}
+      <DeployLog key={open ? 'open' : 'closed'} lines={job.log} trans={trans} />
+    </details>
+  );
+}
+
 /** The state and log of the newest job of the current file. */
 export function JobView(props: {
   job: IJob;
@@ -193,7 +224,7 @@ export function JobView(props: {
         label={trans.__('Open the content logs on Connect')}
       />
       <ErrorMessage error={cancelError} trans={trans} />
-      <DeployLog lines={job.log} trans={trans} />
+      <JobLog key={job.id} job={job} trans={trans} />
     </div>
   );
 }

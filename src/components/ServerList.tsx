@@ -325,6 +325,11 @@ export class ServersWidget extends ReactWidget {
     this._formChanged.emit(show);
   }
 
+  /** The height of the content (0 before it is shown). */
+  get contentHeight(): number {
+    return this._contentHeight;
+  }
+
   /** Emitted with the height of the content whenever it changes. */
   get contentResized(): ISignal<this, number> {
     return this._contentResized;
@@ -332,7 +337,10 @@ export class ServersWidget extends ReactWidget {
 
   protected render(): JSX.Element {
     return (
-      <div ref={node => this._observe(node)}>
+      <div
+        className="jp-RSConnect-sectionBody"
+        ref={node => this._observe(node)}
+      >
         <UseSignal signal={this._formChanged} initialArgs={this._showForm}>
           {(_, show) => (
             <ServerList
@@ -353,9 +361,10 @@ export class ServersWidget extends ReactWidget {
     this._observer?.disconnect();
     this._observer = null;
     if (node && typeof ResizeObserver !== 'undefined') {
-      this._observer = new ResizeObserver(() =>
-        this._contentResized.emit(node.offsetHeight)
-      );
+      this._observer = new ResizeObserver(() => {
+        this._contentHeight = node.offsetHeight;
+        this._contentResized.emit(node.offsetHeight);
+      });
       this._observer.observe(node);
     }
   }
@@ -373,6 +382,7 @@ export class ServersWidget extends ReactWidget {
   private _prefill: IServerPrefill | null = null;
   private _formChanged: Signal<this, boolean> = new Signal(this);
   private _contentResized: Signal<this, number> = new Signal(this);
+  private _contentHeight = 0;
   private _observer: ResizeObserver | null = null;
 }
 
