@@ -85,6 +85,8 @@ describe('JobView', () => {
       job({ state: 'succeeded', step: null, log: ['one', 'two', 'three'] })
     );
     expect(box().open).toBe(false);
+    // Opened again, it has no scroll box of its own (see style/base.css).
+    expect(box().classList).toContain('jp-mod-final');
     // Still there for those who open it.
     expect(box().querySelector('.jp-RSConnect-log')!.textContent).toContain(
       'three'

@@ -77,9 +77,10 @@ function JobError(props: { job: IJob; trans: TranslationBundle }): JSX.Element {
 }
 
 /**
- * A job's log: open while the job runs, folded away once it ended (the status,
- * the steps and the error say how it went), so a long log does not scroll
- * inside the scrolling section; the user can open it again.
+ * A job's log: open while the job runs, in a box of its own that follows the
+ * new lines; folded away once the job ended (the status, the steps and the
+ * error say how it went). Opened again, it is as long as it is, so the section
+ * stays the one thing that scrolls.
  */
 function JobLog(props: { job: IJob; trans: TranslationBundle }): JSX.Element {
   const { job, trans } = props;
@@ -94,7 +95,7 @@ function JobLog(props: { job: IJob; trans: TranslationBundle }): JSX.Element {
   }, [final]);
   return (
     <details
-      className="jp-RSConnect-logBox"
+      className={`jp-RSConnect-logBox${final ? ' jp-mod-final' : ''}`}
       open={open}
       onToggle={event => setOpen(event.currentTarget.open)}
     >
