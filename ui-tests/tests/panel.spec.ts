@@ -72,34 +72,40 @@ async function scrollingElements(page: Page): Promise<string[]> {
   });
 }
 
-/** The Servers section's height and the height its content needs. */
+/**
+ * The Servers section's height, the height its content needs, and the most it
+ * may take: half of both sections, or all but 240 px when that is more.
+ */
 async function serversFit(
   page: Page
-): Promise<{ height: number; content: number }> {
-  return page
-    .locator(`${PANEL} .jp-RSConnect-section`)
-    .first()
-    .evaluate(section => {
-      const style = getComputedStyle(section);
-      const body = section.querySelector<HTMLElement>(
-        '.jp-RSConnect-sectionBody'
-      )!;
-      return {
-        height: section.clientHeight,
-        content:
-          body.offsetHeight +
-          parseFloat(style.paddingTop) +
-          parseFloat(style.paddingBottom)
-      };
-    });
+): Promise<{ height: number; content: number; cap: number }> {
+  return page.locator(PANEL).evaluate(panel => {
+    const [servers, publish] = Array.from(
+      panel.querySelectorAll<HTMLElement>('.jp-RSConnect-section')
+    );
+    const style = getComputedStyle(servers);
+    const body = servers.querySelector<HTMLElement>(
+      '.jp-RSConnect-sectionBody'
+    )!;
+    const available = servers.offsetHeight + publish.offsetHeight;
+    return {
+      height: servers.clientHeight,
+      content:
+        body.offsetHeight +
+        parseFloat(style.paddingTop) +
+        parseFloat(style.paddingBottom),
+      cap: Math.max(available / 2, available - 240)
+    };
+  });
 }
 
+/** The Servers section is as tall as its content, or its cap (and scrolls). */
 async function expectServersFit(page: Page): Promise<void> {
   await expect
     .poll(
       async () => {
-        const { height, content } = await serversFit(page);
-        return Math.abs(height - content);
+        const { height, content, cap } = await serversFit(page);
+        return Math.abs(height - Math.min(content, cap));
       },
       { timeout: 10000 }
     )
@@ -150,6 +156,10 @@ test.describe('The Posit Connect panel', () => {
         const filePath = await uploadNotebook(page, tmpPath, name, token);
         const form = await openPublishForm(page, name, filePath);
         await expectServersFit(page);
+        // A few servers fit: no empty space below them, no scrolling.
+        const fit = await serversFit(page);
+        expect(fit.content).toBeLessThan(fit.cap);
+        expect(Math.abs(fit.height - fit.content)).toBeLessThanOrEqual(3);
 
         await publishAndFail(page, form, name, `Layout ${token}`);
         await dismissToasts(page);
@@ -182,7 +192,8 @@ test.describe('The Posit Connect panel', () => {
         expect(scrolling).toHaveLength(1);
         expect(scrolling[0]).not.toContain('jp-RSConnect-log');
 
-        // The add-server form makes the section taller, and closing it shorter again.
+        // The add-server form makes the section taller (up to its cap), and
+        // closing it shorter again.
         const before = (await serversFit(page)).height;
         await page
           .locator(`${PANEL} button`, { hasText: 'Add server' })
@@ -191,7 +202,10 @@ test.describe('The Posit Connect panel', () => {
           page.locator(`${PANEL} form.jp-RSConnect-addServer`)
         ).toBeVisible();
         await expectServersFit(page);
-        expect((await serversFit(page)).height).toBeGreaterThan(before + 100);
+        const opened = await serversFit(page);
+        expect(opened.height).toBeGreaterThan(
+          Math.min(before + 100, opened.cap - 3)
+        );
         await page
           .locator(`${PANEL} form.jp-RSConnect-addServer button`, {
             hasText: 'Cancel'
