@@ -6,28 +6,11 @@ jest.mock('../api', () => ({
   deleteContent: jest.fn(),
   listDeployments: jest.fn()
 }));
-jest.mock('@jupyterlab/apputils', () => {
-  const button =
-    (kind: string) =>
-    (options: { label?: string } = {}) => ({
-      label: options.label ?? kind,
-      accept: kind !== 'cancel'
-    });
-  return {
-    Dialog: {
-      okButton: button('ok'),
-      cancelButton: button('cancel'),
-      warnButton: button('warn')
-    },
-    Notification: {
-      success: jest.fn(),
-      error: jest.fn(() => 'err-1'),
-      update: jest.fn(() => false),
-      dismiss: jest.fn()
-    },
-    showDialog: jest.fn()
-  };
-});
+jest.mock('@jupyterlab/apputils', () =>
+  jest
+    .requireActual('./support/apputils')
+    .apputilsMock({ error: 'err-1', updates: false })
+);
 
 import { Notification, showDialog } from '@jupyterlab/apputils';
 import * as React from 'react';

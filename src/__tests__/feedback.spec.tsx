@@ -3,29 +3,11 @@
  * replace the previous one of the same file, the choice of a deployment to
  * open, and a preview that follows the form.
  */
-jest.mock('@jupyterlab/apputils', () => {
-  const button =
-    (kind: string) =>
-    (options: { label?: string } = {}) => ({
-      label: options.label ?? kind,
-      accept: kind !== 'cancel'
-    });
-  return {
-    Dialog: {
-      okButton: button('ok'),
-      cancelButton: button('cancel'),
-      createButton: button('create'),
-      warnButton: button('warn')
-    },
-    Notification: {
-      emit: jest.fn(() => 'job-note'),
-      update: jest.fn(() => true),
-      error: jest.fn(() => 'err-note'),
-      dismiss: jest.fn()
-    },
-    showDialog: jest.fn()
-  };
-});
+jest.mock('@jupyterlab/apputils', () =>
+  jest
+    .requireActual('./support/apputils')
+    .apputilsMock({ emit: 'job-note', error: 'err-note' })
+);
 jest.mock('@jupyterlab/docregistry', () => ({ DocumentWidget: class {} }));
 jest.mock('../api', () => ({
   ...jest.requireActual('../api'),

@@ -3,29 +3,9 @@
  * title-clash choice, the confirmation naming the content really updated,
  * unsaved edits saved first, and the notifications of the end of a job.
  */
-jest.mock('@jupyterlab/apputils', () => {
-  const button =
-    (kind: string) =>
-    (options: { label?: string } = {}) => ({
-      label: options.label ?? kind,
-      accept: kind !== 'cancel'
-    });
-  return {
-    Dialog: {
-      okButton: button('ok'),
-      cancelButton: button('cancel'),
-      createButton: button('create'),
-      warnButton: button('warn')
-    },
-    Notification: {
-      emit: jest.fn(() => 'note-1'),
-      update: jest.fn(() => true),
-      dismiss: jest.fn(),
-      error: jest.fn()
-    },
-    showDialog: jest.fn()
-  };
-});
+jest.mock('@jupyterlab/apputils', () =>
+  jest.requireActual('./support/apputils').apputilsMock({ emit: 'note-1' })
+);
 
 import { Notification, showDialog } from '@jupyterlab/apputils';
 
