@@ -82,6 +82,8 @@ class PublishJob:
     # False once the new version is being made live: stopping then would not stop Connect.
     cancellable: bool = True
     created_content: bool = False  # this job made the content item (cleaned up on failure)
+    # The first deploy task Connect started: from then on the content has a task log to keep.
+    deploy_task: str | None = None
     draft: bool | None = None  # deploying as a draft (server ≥ 2025.06); None: not known yet
 
     @property

@@ -51,6 +51,7 @@ class JobManager:
         self.log = log or logging.getLogger(__name__)
         self.jobs: dict[str, PublishJob] = {}
         self._by_path: dict[str, PublishJob] = {}
+        self._starting: set[str] = set()  # files whose start is choosing its target
 
     # -- requests ----------------------------------------------------------------
 
@@ -74,22 +75,31 @@ class JobManager:
 
     async def start(self, body: Mapping[str, Any], server: Server) -> PublishJob:
         plan = await make_plan(self.root_dir, body)
-        running = self._by_path.get(plan.rel_path)
+        path = plan.rel_path
+        running = self._by_path.get(path)
         if running and not running.done:
             raise PublishError(
-                f"'{plan.rel_path}' is already being published (job {running.id}).",
+                f"'{path}' is already being published (job {running.id}).",
                 "conflict",
                 409,
                 job=running.id,
             )
-        client = await self.clients.get(server)
-        await choose_target(plan, server, client, self.records)
-        job = PublishJob(plan=plan, server=server)
-        self.jobs[job.id] = job
-        self._by_path[plan.rel_path] = job
-        job.task = asyncio.create_task(
-            self._run(job, client), name=f"rsconnect-lab-publish-{job.id}"
-        )
+        if path in self._starting:
+            raise PublishError(f"'{path}' is already being published.", "conflict", 409)
+        # Reserved before the first await (choosing the target asks Connect), so a second
+        # start of the same file meanwhile is refused rather than run alongside.
+        self._starting.add(path)
+        try:
+            client = await self.clients.get(server)
+            await choose_target(plan, server, client, self.records)
+            job = PublishJob(plan=plan, server=server)
+            self.jobs[job.id] = job
+            self._by_path[path] = job
+            job.task = asyncio.create_task(
+                self._run(job, client), name=f"rsconnect-lab-publish-{job.id}"
+            )
+        finally:
+            self._starting.discard(path)
         self._forget_old_jobs()
         return job
 
@@ -183,7 +193,9 @@ class JobManager:
                 activate.state = "skipped"
                 activate.detail = "live with the deploy (Connect before 2025.06 has no drafts)"
             await asyncio.to_thread(
-                self.records.save, plan.path, self._record(job, content, bundle_id)
+                self.records.save,
+                plan.path,
+                self._record(job, content, bundle_id),
             )
             job.state = "succeeded"
             job.say(f"Published: {job.content_url}")
@@ -198,6 +210,8 @@ class JobManager:
                 )
             job.say(f"Cancelled. {message.split('; ', 1)[-1].capitalize()}")
             job.error = {"message": message, "reason": "cancelled", "step": step}
+            if job.deploy_task and job.dashboard_url:
+                job.error["logs_url"] = _logs_url(job.dashboard_url)
             for s in job.steps:
                 if s.state == "pending":
                     s.state = "cancelled"
@@ -239,9 +253,18 @@ class JobManager:
         )
 
     async def _clean_up(self, job: PublishJob, client: ConnectClient) -> None:
-        """A content item this job created and never made live goes again: nothing half-made
-        stays behind to clash with the next try."""
+        """A content item this job created goes again when the job ended before any deploy
+        task: nothing half-made stays behind to clash with the next try. Once Connect ran a
+        deploy task the item stays, so its task log (``logs_url``) can still be opened."""
         if not (job.created_content and job.content_guid and job.cancellable):
+            return
+        if job.deploy_task:
+            logs_url = (job.error or {}).get("logs_url")
+            where = f" ({logs_url})" if logs_url else ""
+            job.say(
+                f"Kept the new content item {job.content_guid}: Connect has its deploy log{where}. "
+                "Publish again to update it, or delete it from Connect."
+            )
             return
         try:
             await asyncio.shield(client.content.delete(job.content_guid))
@@ -266,7 +289,7 @@ class JobManager:
         job.state = "failed"
         job.error = {"message": message, "reason": reason, "step": step, **(extra or {})}
         if job.dashboard_url and "logs_url" not in job.error and step in STEPS_WITH_TASK_LOG:
-            job.error["logs_url"] = f"{job.dashboard_url.rstrip('/')}/logs"
+            job.error["logs_url"] = _logs_url(job.dashboard_url)
         doing = STEP_DOING.get(step or "")
         job.say(f"Failed while {doing}: {message}" if doing else f"Failed: {message}")
         for s in job.steps:
@@ -338,7 +361,7 @@ class JobManager:
         self, job: PublishJob, step: Step, client: ConnectClient, task_id: str
     ) -> None:
         step.detail = f"task {task_id}"
-        logs_url = f"{job.dashboard_url.rstrip('/')}/logs" if job.dashboard_url else None
+        logs_url = _logs_url(job.dashboard_url) if job.dashboard_url else None
         async for line in client.tasks.follow(
             task_id, content_guid=job.content_guid, logs_url=logs_url
         ):
@@ -348,6 +371,7 @@ class JobManager:
         self, job: PublishJob, step: Step, client: ConnectClient, bundle_id: str, *, draft: bool
     ) -> None:
         task_id = await client.deploy(job.content_guid or "", bundle_id, activate=not draft)
+        job.deploy_task = task_id
         await self._follow(job, step, client, task_id)
 
     async def _verify(
@@ -384,6 +408,10 @@ def _task_details(exc: Exception) -> dict[str, Any]:
         if value := getattr(exc, attr, None):
             details[attr] = value
     return details
+
+
+def _logs_url(dashboard_url: str) -> str:
+    return f"{dashboard_url.rstrip('/')}/logs"
 
 
 def _size(n: int) -> str:

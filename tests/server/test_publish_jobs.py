@@ -49,6 +49,62 @@ async def test_same_file_not_twice_other_files_at_once(
     assert [d["state"] for d in done] == ["succeeded", "succeeded"], [d["full_log"] for d in done]
 
 
+async def test_same_file_started_twice_at_once_runs_once(
+    api: Any, emulator: Any, notebook: Any
+) -> None:
+    """Both starts ask Connect (choosing the target) before the job exists: the path is
+    reserved before that, so the second is refused instead of publishing the file twice."""
+    await _add(api, emulator)
+    a = notebook("race/a.ipynb", "print('race a')")
+    b = notebook("race/b.ipynb", "print('race b')")
+    emulator.set_fault("GET /__api__/v1/content*", delay=0.5)
+    try:
+        results = await asyncio.gather(
+            *(
+                api("POST", "publish", body={"path": path, "server": "emu", "title": title})
+                for path, title in ((a, "Race A"), (a, "Race A"), (b, "Race B"))
+            )
+        )
+    finally:
+        emulator.clear_faults()
+    (s1, j1), (s2, j2), (s3, j3) = results
+    assert sorted([s1, s2]) == [202, 409], (j1, j2)
+    started, refused = (j1, j2) if s1 == 202 else (j2, j1)
+    assert refused["reason"] == "conflict" and "already being published" in refused["message"]
+    assert s3 == 202, j3  # another file is not held up
+    _, listed = await api("GET", "jobs")
+    assert [j["path"] for j in listed["jobs"]].count(a) == 1
+    done = await asyncio.gather(
+        wait_for_job(api, started["job"]["id"]), wait_for_job(api, j3["job"]["id"])
+    )
+    assert [d["state"] for d in done] == ["succeeded", "succeeded"], [d["full_log"] for d in done]
+    assert len(await _content_titled(emulator, "Race A")) == 1
+    # The reservation is released: the file can be published again afterwards.
+    status, body = await api(
+        "POST", "publish", body={"path": a, "server": "emu", "title": "Race A"}
+    )
+    assert status == 202, body
+    assert (await wait_for_job(api, body["job"]["id"]))["state"] == "succeeded"
+
+
+async def test_refused_start_releases_the_file(api: Any, emulator: Any, notebook: Any) -> None:
+    await _add(api, emulator)
+    path = notebook("race2/nb.ipynb", "print('race 2')")
+    emulator.set_fault("GET /__api__/v1/content*", status=500)
+    try:
+        status, body = await api(
+            "POST", "publish", body={"path": path, "server": "emu", "title": "Race two"}
+        )
+    finally:
+        emulator.clear_faults()
+    assert status >= 400, body
+    status, body = await api(
+        "POST", "publish", body={"path": path, "server": "emu", "title": "Race two"}
+    )
+    assert status == 202, body
+    assert (await wait_for_job(api, body["job"]["id"]))["state"] == "succeeded"
+
+
 async def test_cancel_during_slow_deploy(api: Any, emulator: Any, notebook: Any) -> None:
     await _add(api, emulator)
     path = notebook("cancel/slow.ipynb", "print('slow')")
@@ -74,9 +130,41 @@ async def test_cancel_during_slow_deploy(api: Any, emulator: Any, notebook: Any)
     assert job["error"]["step"] == "deploy"
     assert "unchanged" in job["error"]["message"]
     assert (await api("GET", "deployments", path=path))[1] == {"deployments": []}
-    # The content item this publish created was never live: it is gone again.
+    # Connect had started a deploy task: the new item stays, with the log of that task.
+    (kept,) = await _content_titled(emulator, "Cancel me")
+    assert job["content_guid"] == kept["guid"]
+    assert job["error"]["logs_url"].startswith(job["dashboard_url"].rstrip("/"))
+    assert any(line.startswith("Kept the new content item") for line in job["full_log"])
+
+
+async def test_cancel_before_upload_removes_the_new_content(
+    api: Any, emulator: Any, notebook: Any
+) -> None:
+    await _add(api, emulator)
+    path = notebook("cancel3/early.ipynb", "print('early')")
+    emulator.set_fault("POST /__api__/v1/content/*/bundles", delay=3.0)
+    try:
+        status, body = await api(
+            "POST", "publish", body={"path": path, "server": "emu", "title": "Cancel early"}
+        )
+        assert status == 202, body
+        job_id = body["job"]["id"]
+        for _ in range(200):
+            _, job = await api("GET", "jobs", job_id)
+            if job["step"] == "upload":
+                break
+            await asyncio.sleep(0.1)
+        assert job["step"] == "upload", job
+        assert (await api("DELETE", "jobs", job_id))[0] == 202
+    finally:
+        emulator.clear_faults()
+    job = await wait_for_job(api, job_id)
+    assert job["state"] == "cancelled" and job["error"]["step"] == "upload"
+    assert "logs_url" not in job["error"]
+    # The content item this publish created never had a bundle deployed: it is gone again.
     assert job["content_guid"] is None
-    assert not await _content_titled(emulator, "Cancel me")
+    assert not await _content_titled(emulator, "Cancel early")
+    assert (await api("GET", "deployments", path=path))[1] == {"deployments": []}
 
 
 async def _content_titled(emulator: Any, title: str) -> list[dict[str, Any]]:
@@ -119,24 +207,84 @@ async def test_cancelled_redeploy_leaves_the_live_version(
     assert after["guid"] == first["content_guid"]  # existing content is never removed
 
 
-async def test_failed_first_publish_leaves_nothing_behind(
+async def test_failed_first_publish_keeps_the_content_and_its_log(
     api: Any, emulator: Any, notebook: Any
 ) -> None:
     await _add(api, emulator)
     path = notebook("fail2/broken.ipynb", "raise ValueError('boom: bad data')")
-    for _ in range(2):  # the retry finds no half-made content to clash with
+    status, body = await api(
+        "POST", "publish", body={"path": path, "server": "emu", "title": "Broken once"}
+    )
+    assert status == 202, body
+    job = await wait_for_job(api, body["job"]["id"])
+    assert job["state"] == "failed" and job["error"]["step"] == "deploy"
+    assert "\x1b" not in job["error"]["message"] and "\x1b" not in "\n".join(job["full_log"])
+    assert (
+        "ValueError: boom: bad data"
+        in "\n".join(job["error"].get("last_lines", [])) + job["error"]["message"]
+    )
+    (kept,) = await _content_titled(emulator, "Broken once")
+    assert job["content_guid"] == kept["guid"]
+    assert kept["guid"] in job["error"]["logs_url"]
+    assert (await api("GET", "deployments", path=path))[1] == {"deployments": []}
+    # Publishing again finds the kept item and offers to update it.
+    status, body = await api(
+        "POST", "publish", body={"path": path, "server": "emu", "title": "Broken once"}
+    )
+    assert (status, body["reason"]) == (409, "title_conflict")
+    assert [m["guid"] for m in body["matches"]] == [kept["guid"]]
+
+
+async def test_failed_deploy_task_of_a_first_publish_offers_its_log(
+    api: Any, emulator: Any, notebook: Any
+) -> None:
+    await _add(api, emulator)
+    path = notebook("fail5/report.ipynb", "print('deploy task fails')")
+    emulator.set_fault("deploy", fail_task=True, count=1)
+    try:
         status, body = await api(
-            "POST", "publish", body={"path": path, "server": "emu", "title": "Broken twice"}
+            "POST", "publish", body={"path": path, "server": "emu", "title": "Deploy task fails"}
         )
         assert status == 202, body
         job = await wait_for_job(api, body["job"]["id"])
-        assert job["state"] == "failed" and job["error"]["step"] == "deploy"
-        assert "\x1b" not in job["error"]["message"] and "\x1b" not in "\n".join(job["full_log"])
-        assert (
-            "ValueError: boom: bad data"
-            in "\n".join(job["error"].get("last_lines", [])) + job["error"]["message"]
+    finally:
+        emulator.clear_faults()
+    assert job["state"] == "failed", job["full_log"]
+    assert job["error"]["step"] == "deploy"
+    assert any(line.startswith("Failed while deploying: ") for line in job["full_log"])
+    (kept,) = await _content_titled(emulator, "Deploy task fails")
+    assert job["content_guid"] == kept["guid"]
+    assert job["error"]["logs_url"] == f"{job['dashboard_url'].rstrip('/')}/logs"
+    assert kept["guid"] in job["error"]["logs_url"]
+    kept_line = next(line for line in job["full_log"] if line.startswith("Kept the new content"))
+    assert kept["guid"] in kept_line and "update" in kept_line and "delete" in kept_line
+    assert (await api("GET", "deployments", path=path))[1] == {"deployments": []}
+
+
+async def test_failed_redeploy_keeps_the_log_link(api: Any, emulator: Any, notebook: Any) -> None:
+    await _add(api, emulator)
+    path = notebook("fail6/report.ipynb", "print('redeploy fails')")
+    _, body = await api(
+        "POST", "publish", body={"path": path, "server": "emu", "title": "Redeploy fails"}
+    )
+    first = await wait_for_job(api, body["job"]["id"])
+    assert first["state"] == "succeeded", first["full_log"]
+    emulator.set_fault("deploy", fail_task=True, count=1)
+    try:
+        _, body = await api(
+            "POST", "publish", body={"path": path, "server": "emu", "title": "Redeploy fails"}
         )
-    assert not await _content_titled(emulator, "Broken twice")
+        job = await wait_for_job(api, body["job"]["id"])
+    finally:
+        emulator.clear_faults()
+    assert job["state"] == "failed" and job["error"]["step"] == "deploy", job["full_log"]
+    assert job["content_guid"] == first["content_guid"]
+    assert first["content_guid"] in job["error"]["logs_url"]
+    assert not any(line.startswith("Kept the new") for line in job["full_log"])
+    (still,) = await _content_titled(emulator, "Redeploy fails")
+    assert still["guid"] == first["content_guid"]
+    _, deps = await api("GET", "deployments", path=path)
+    assert [d["content_guid"] for d in deps["deployments"]] == [first["content_guid"]]
 
 
 async def test_upload_failure_names_the_step_and_offers_no_task_log(
