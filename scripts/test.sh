@@ -18,4 +18,6 @@ echo "== pytest"
 python -m pytest -q -p no:cacheprovider tests
 
 echo "== galata"
+rm -rf ui-tests/artifacts
 (cd ui-tests && CI=1 jlpm playwright test)
+echo "Panel screenshots (light and dark): ui-tests/artifacts/screenshots/"

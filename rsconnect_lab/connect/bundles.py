@@ -70,6 +70,7 @@ class BundlesResource:
                 headers={"Content-Length": str(size), "Content-Type": "application/gzip"},
                 what=f"uploading a bundle to content {guid}",
                 streaming=True,
+                preload=True,
             ) as response:
                 data = await self._t.read_json(response, "POST")
         finally:
@@ -105,14 +106,18 @@ class BundlesResource:
         """Stream a bundle's .tar.gz to `destination`; a partial file is removed on failure."""
         target = Path(destination)
         handle: IO[bytes] = await asyncio.to_thread(target.open, "wb")
+        url = self._t.api(f"v1/content/{segment(guid)}/bundles/{segment(bundle_id)}/download")
         try:
-            async with self._t.open(
-                "GET",
-                self._t.api(f"v1/content/{segment(guid)}/bundles/{segment(bundle_id)}/download"),
-                headers={"Accept": "application/gzip, application/octet-stream, */*"},
-                what=f"downloading bundle {bundle_id} of content {guid}",
-                streaming=True,
-            ) as response:
+            async with (
+                self._t.open(
+                    "GET",
+                    url,
+                    headers={"Accept": "application/gzip, application/octet-stream, */*"},
+                    what=f"downloading bundle {bundle_id} of content {guid}",
+                    streaming=True,
+                ) as response,
+                self._t.body_errors("GET", url),
+            ):
                 async for chunk in response.content.iter_chunked(CHUNK):
                     await asyncio.to_thread(handle.write, chunk)
         except BaseException:

@@ -38,6 +38,7 @@ class ThumbnailsResource:
                 headers={"Accept": "image/*"},
                 what=f"reading the thumbnail of {guid}",
                 api=api,
+                preload=True,
             ) as response:
                 if response.status == 204:
                     return None

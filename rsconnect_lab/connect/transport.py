@@ -217,12 +217,16 @@ class Transport:
         what: str | None = None,
         streaming: bool = False,
         api: bool = True,
+        preload: bool = False,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """Send a request and yield its successful (< 400) response; errors are raised typed.
 
         `data` is a factory, not a body, so that a retried request gets a fresh payload.
         `streaming` swaps the overall deadline for per-read ones: a large bundle may take
         longer than CONNECT_REQUEST_TIMEOUT in total while never stalling that long.
+        `preload` reads the whole body before yielding, so that an answer cut off midway is
+        retried like a failed connection (idempotent methods only) or raised typed; a caller
+        that streams the body itself wraps its reads in `body_errors`.
         """
         method = method.upper()
         attempts = 1 + self.retries if method in IDEMPOTENT_METHODS else 1
@@ -282,10 +286,26 @@ class Transport:
                     self._warn_deprecated(method, response)
                 if response.status >= 400:
                     await self._raise_for_response(response, method, what=what, api=api)
+                if preload:
+                    try:
+                        await response.read()  # aiohttp keeps it: later reads return it
+                    except (aiohttp.ClientError, TimeoutError) as exc:
+                        if attempt < attempts and _body_retryable(exc):
+                            await self._pause(method, url, attempt, type(exc).__name__)
+                            continue
+                        self._raise_connection_error(exc, method, url)
                 yield response
                 return
             finally:
                 response.release()
+
+    @asynccontextmanager
+    async def body_errors(self, method: str, url: str) -> AsyncIterator[None]:
+        """Raise what goes wrong while a streamed body is read as the client's typed errors."""
+        try:
+            yield
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            self._raise_connection_error(exc, method, url)
 
     async def request(
         self,
@@ -300,7 +320,14 @@ class Transport:
     ) -> Any:
         """An API call (`path` relative to `/__api__`); its decoded JSON, None if empty."""
         async with self.open(
-            method, self.api(path), params=params, json=json, data=data, headers=headers, what=what
+            method,
+            self.api(path),
+            params=params,
+            json=json,
+            data=data,
+            headers=headers,
+            what=what,
+            preload=True,
         ) as response:
             return await self.read_json(response, method)
 
@@ -625,6 +652,12 @@ def _retryable(exc: BaseException) -> bool:
     return isinstance(exc, aiohttp.ClientConnectionError) and not isinstance(
         exc, aiohttp.ClientResponseError
     )
+
+
+def _body_retryable(exc: BaseException) -> bool:
+    """A body cut off midway (the peer closed, a proxy gave up) is worth another try; a read
+    timeout still is not, for the reason `_retryable` gives."""
+    return isinstance(exc, aiohttp.ClientPayloadError) or _retryable(exc)
 
 
 # Connect's codes for "the key itself is the problem".

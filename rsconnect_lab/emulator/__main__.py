@@ -1,9 +1,14 @@
-"""`python -m rsconnect_lab.emulator [serve options]` or `... add-user NAME --role R --data DIR`."""
+"""`python -m rsconnect_lab.emulator [serve options]` or `... add-user NAME --role R [--data DIR]`.
+
+Both take the state directory from `--data`, else from CONNECT_EMULATOR_DATA, so that with the
+variable set `add-user NAME` reaches the emulator that is running (it reads users per request).
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -15,17 +20,30 @@ from .server import Emulator
 from .state import Layout
 from .store import Store
 
+DATA_ENV = "CONNECT_EMULATOR_DATA"
+
+
+def _data_default() -> Path | None:
+    value = os.environ.get(DATA_ENV, "").strip()
+    return Path(value).expanduser() if value else None
+
 
 def serve_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m rsconnect_lab.emulator",
         description="A local Posit Connect emulator.",
         epilog="Add users: python -m rsconnect_lab.emulator add-user NAME --role "
-        "{administrator,publisher,viewer} --data DIR (prints the new API key).",
+        "{administrator,publisher,viewer} [--data DIR] (prints the new API key). "
+        f"{DATA_ENV} is the default of --data for both.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--port", type=int, default=3939, help="port (0: any free port)")
-    p.add_argument("--data", type=Path, help="state directory (default: a new temporary one)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=_data_default(),
+        help=f"state directory (default: ${DATA_ENV}, else a new temporary one)",
+    )
     p.add_argument("--api-key", help="the administrator's API key (generated when omitted)")
     p.add_argument("--version", default="2025.09.0", help="Connect version to report")
     p.add_argument("--certfile", type=Path, help="serve HTTPS with this certificate (PEM)")
@@ -53,8 +71,15 @@ def add_user(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="python -m rsconnect_lab.emulator add-user")
     p.add_argument("name")
     p.add_argument("--role", default="publisher", choices=ROLES)
-    p.add_argument("--data", type=Path, required=True)
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=_data_default(),
+        help=f"the emulator's state directory (default: ${DATA_ENV})",
+    )
     args = p.parse_args(argv)
+    if args.data is None:
+        p.error(f"name the emulator's state directory with --data DIR or {DATA_ENV}")
     layout = Layout(args.data)
     layout.make_dirs()
     store = Store(layout.db)

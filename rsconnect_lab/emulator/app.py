@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
 from aiohttp import web
 
@@ -48,7 +49,28 @@ async def fault_middleware(request: web.Request, handler: Handler) -> web.Stream
                 return web.Response(status=500)
             if fault.status:
                 return error_response(1, "Injected fault.", fault.status)
+            if fault.truncate:
+                return await _cut_off(request, await handler(request))
     return await handler(request)
+
+
+async def _cut_off(request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
+    """Announce the whole answer, send half of it, and close: a proxy or peer that gave up."""
+    if isinstance(response, web.FileResponse):
+        # The file a download would send (aiohttp keeps it only in a private attribute).
+        path = getattr(response, "_path", None)
+        body = await asyncio.to_thread(Path(path).read_bytes) if path else b""
+    elif isinstance(response, web.Response) and isinstance(response.body, bytes):
+        body = response.body
+    else:
+        return response  # a streamed answer: nothing to cut here
+    cut = web.StreamResponse(status=response.status, headers=response.headers)
+    cut.content_length = max(len(body), 2)
+    await cut.prepare(request)
+    await cut.write(body[: len(body) // 2])
+    if request.transport is not None:
+        request.transport.abort()
+    return cut
 
 
 @web.middleware

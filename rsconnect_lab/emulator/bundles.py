@@ -160,7 +160,7 @@ async def receive_bundle(request: web.Request, state: State, content: Row) -> Ro
         if declared is not None and not multipart and declared != sink.size:
             raise ApiError(126)
         checksum = request.headers.get("X-Content-Checksum")
-        if checksum and base64.b64decode(checksum) != sink.md5.digest():
+        if checksum and _md5_of(checksum) != sink.md5.digest():
             raise ApiError(104)
         manifest = await asyncio.to_thread(read_manifest, tmp)
         python = manifest.get("python") if isinstance(manifest.get("python"), dict) else {}
@@ -242,12 +242,23 @@ async def delete_bundle(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+def _md5_of(checksum: str) -> bytes | None:
+    """The digest an X-Content-Checksum header states; None (a mismatch) when it is not base64."""
+    try:
+        return base64.b64decode(checksum, validate=True)
+    except ValueError:
+        return None
+
+
 @routes.post("/__api__/v1/content/{guid}/deploy")
 @routes.post("/__api__/v1/content/{guid}/build")
 async def deploy_bundle(request: web.Request) -> web.Response:
     state, user, content = await content_for(request, edit=True)
     data = await read_object(request)
     kind = "build" if request.path.endswith("/build") else "deploy"
+    if "activate" in data and not deploy.supports_drafts(state.settings.version):
+        # Servers before drafts rejected the field they did not know (contract §3.7).
+        raise ApiError(121, "The request body has an unknown field: activate.")
     activate = data.get("activate", kind == "deploy")
     if not isinstance(activate, bool):
         raise ApiError(25, "activate must be a boolean.")

@@ -28,13 +28,15 @@ from .tags import tags_of
 
 routes = web.RouteTableDef()
 
-NAME_RE = re.compile(r"^[A-Za-z0-9_-]{3,64}$")
+NAME_RE = re.compile(r"[A-Za-z0-9_-]{3,64}")  # fullmatch: `$` would let "abc\n" through
 ACCESS_TYPES = ("all", "logged_in", "acl")
 IMMUTABLE = ("guid", "id", "created_time", "last_deployed_time", "content_url", "dashboard_url")
 
 
 def validate_fields(data: dict[str, Any]) -> None:
-    if "name" in data and (not isinstance(data["name"], str) or not NAME_RE.match(data["name"])):
+    if "name" in data and (
+        not isinstance(data["name"], str) or not NAME_RE.fullmatch(data["name"])
+    ):
         raise ApiError(5)
     title = data.get("title")
     if title is not None and (not isinstance(title, str) or not 3 <= len(title) <= 1024):

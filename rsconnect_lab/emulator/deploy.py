@@ -45,11 +45,24 @@ def swap_in(fresh: Path, dest: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def in_bundle(src: Path, name: object) -> bool:
+    """`name` is a file of the unpacked bundle: a manifest's `../../admin-key` or an absolute
+    path must not let content serve (or execute) files from outside it."""
+    if not isinstance(name, str) or not name:
+        return False
+    try:
+        target = (src / name).resolve()
+        target.relative_to(src.resolve())
+    except (ValueError, OSError):
+        return False
+    return target.is_file()
+
+
 def primary_document(src: Path, manifest: dict[str, Any]) -> str | None:
     meta = manifest.get("metadata") or {}
     for name in (meta.get("primary_html"), meta.get("entrypoint"), "index.html"):
-        if isinstance(name, str) and name and (src / name).is_file():
-            return name
+        if in_bundle(src, name):
+            return str(name)
     return None
 
 
@@ -77,6 +90,11 @@ async def content_python(
         out,
         state.locks,
     )
+
+
+def supports_drafts(server_version: str) -> bool:
+    """Deploys with `activate: false` (drafts) exist from Connect 2025.06.0."""
+    return environments.version_key(server_version)[:3] >= (2025, 6, 0)
 
 
 def honours_requires(server_version: str) -> bool:
@@ -150,7 +168,7 @@ async def _run(
             task.log(f"Primary document: {doc}")
         elif mode in RENDERED_MODES:
             notebook = (manifest.get("metadata") or {}).get("entrypoint")
-            if not isinstance(notebook, str) or not (src / notebook).is_file():
+            if not isinstance(notebook, str) or not in_bundle(src, notebook):
                 raise TaskFailed(
                     f"Error code: notebook-missing. The bundle has no notebook {notebook!r}."
                 )

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import glob
 import hashlib
 import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,45 +16,79 @@ from typing import Any
 
 from .tasks import TaskFailed
 
+_PROBE = "import sys; print('%d.%d.%d' % sys.version_info[:3])"
+_found: dict[str | None, list[dict[str, str]]] = {}
 
-@functools.cache
-def find_pythons(preferred: str | None = None) -> list[dict[str, str]]:
-    """Python interpreters really present on this machine, one per version (blocking, cached).
+
+def python_candidates(preferred: str | None = None) -> list[str]:
+    """Interpreter paths worth asking for their version, without duplicates of one file."""
+    if preferred:  # an interpreter chosen with --python is the only one offered
+        return [preferred]
+    names = [sys.executable]
+    for name in ["python3", *[f"python3.{minor}" for minor in range(6, 16)]]:
+        if found := shutil.which(name):
+            names.append(found)
+    for pattern in ("/usr/bin/python3.*", "/usr/local/bin/python3.*"):
+        names += sorted(p for p in glob.glob(pattern) if p[-1].isdigit())
+    unique: dict[str, str] = {}
+    for name in names:
+        # /usr/bin/python3 and /usr/bin/python3.11 are one interpreter: ask it once.
+        unique.setdefault(os.path.realpath(name), name)
+    return list(unique.values())
+
+
+async def _version_of(exe: str, timeout: float = 10.0) -> str | None:
+    try:
+        proc = await asyncio.create_subprocess_exec(
+            exe,
+            "-c",
+            _PROBE,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+            stdin=asyncio.subprocess.DEVNULL,
+        )
+    except OSError:
+        return None
+    try:
+        out, _ = await asyncio.wait_for(proc.communicate(), timeout)
+    except TimeoutError:
+        return None
+    finally:
+        # A stop (cancellation) or a hung interpreter must not leave the child behind:
+        # the emulator's process would wait for it at exit.
+        if proc.returncode is None:
+            proc.kill()
+            await asyncio.shield(proc.wait())
+    return out.decode().strip() or None
+
+
+async def find_pythons(preferred: str | None = None) -> list[dict[str, str]]:
+    """Python interpreters really present on this machine, one per version (cached).
 
     Each entry is Connect's installation shape plus the interpreter's ``path`` (kept
     out of API answers). The emulator's own Python comes first, so it wins for its
     version; an interpreter given with ``--python`` (``preferred``) is the only one.
+    All are asked at once, as child processes that a stop cancels (pyenv shims alone
+    take a noticeable time each).
     """
-    if preferred:  # an interpreter chosen with --python is the only one offered
-        candidates = [preferred]
-    else:
-        candidates = [sys.executable]
-        for name in ["python3", *[f"python3.{minor}" for minor in range(6, 16)]]:
-            if found := shutil.which(name):
-                candidates.append(found)
-        for pattern in ("/usr/bin/python3.*", "/usr/local/bin/python3.*"):
-            candidates += [p for p in glob.glob(pattern) if p[-1].isdigit()]
+    if preferred in _found:
+        return _found[preferred]
+    candidates = python_candidates(preferred)
+    versions = await asyncio.gather(*(_version_of(exe) for exe in candidates))
     seen: dict[str, dict[str, str]] = {}
-    for exe in candidates:
-        try:
-            out = subprocess.run(
-                [exe, "-c", "import sys; print('%d.%d.%d' % sys.version_info[:3])"],
-                capture_output=True,
-                text=True,
-                timeout=10,
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            continue
-        if out and out not in seen:
-            seen[out] = {
-                "version": out,
+    for exe, version in zip(candidates, versions, strict=True):
+        if version and version not in seen:
+            seen[version] = {
+                "version": version,
                 "cluster_name": "Local",
                 "image_name": "Local",
                 "path": exe,
             }
     listed = list(seen.values())
     # The first candidate (ours, or --python) leads; the rest newest first.
-    return listed[:1] + sorted(listed[1:], key=lambda i: version_key(i["version"]), reverse=True)
+    result = listed[:1] + sorted(listed[1:], key=lambda i: version_key(i["version"]), reverse=True)
+    _found[preferred] = result
+    return result
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -125,6 +157,12 @@ async def _stream(args: list[str], log: Callable[[str], None], cwd: Path | None 
     return await proc.wait()
 
 
+def _requirements_text(src: Path, req: Path) -> str:
+    # Only a file of the bundle itself: a manifest cannot make pip read files outside it.
+    inside = req.is_file() and req.resolve().parent == src.resolve()
+    return req.read_text() if inside else ""
+
+
 async def python_for(
     base: str,
     build_venvs: bool,
@@ -139,7 +177,7 @@ async def python_for(
         return base
     pm = (manifest.get("python") or {}).get("package_manager") or {}
     req = src / (pm.get("package_file") or "requirements.txt")
-    text = req.read_text() if req.is_file() else ""
+    text = await asyncio.to_thread(_requirements_text, src, req)
     key = hashlib.sha256(f"{base}\n{text}".encode()).hexdigest()[:16]
     venv = venvs / key
     python = str(venv / "bin" / "python")

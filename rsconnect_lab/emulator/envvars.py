@@ -23,7 +23,7 @@ PROHIBITED_ENV = {
     "CONNECT_CONTENT_GUID",
     "RSTUDIO_PRODUCT",
 }
-ENV_NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+ENV_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # used with fullmatch
 
 
 async def env_names(state: State, guid: str) -> list[str]:
@@ -54,7 +54,7 @@ async def set_environment(request: web.Request) -> web.Response:
     for d in data:
         if d["name"] in PROHIBITED_ENV:
             raise ApiError(108, f"The variable {d['name']} is prohibited.")
-        if not ENV_NAME_RE.match(d["name"]):
+        if not ENV_NAME_RE.fullmatch(d["name"]):
             raise ApiError(25, f"Invalid variable name {d['name']!r}.")
         if d.get("value") is not None and not isinstance(d["value"], str):
             raise ApiError(121)

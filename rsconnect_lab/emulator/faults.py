@@ -1,4 +1,5 @@
-"""Injected faults for tests: latency, HTTP errors, dropped connections, failing tasks."""
+"""Injected faults for tests: latency, HTTP errors, dropped connections, answers cut off midway,
+failing tasks."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Fault:
     status: int | None = None
     delay: float = 0.0
     drop: bool = False
+    truncate: bool = False  # send the headers and half the body, then close the connection
     fail_task: bool = False
     count: int | None = None  # None: until cleared (a fail_task fault: the next task only)
 
@@ -43,7 +45,7 @@ class Fault:
 
 
 def parse_fault(spec: str) -> Fault:
-    """CLI form: JSON object, or `ROUTE;status=503;delay=1.5;drop;fail_task;count=2`."""
+    """CLI form: JSON object, or `ROUTE;status=503;delay=1.5;drop;truncate;fail_task;count=2`."""
     spec = spec.strip()
     if spec.startswith("{"):
         return fault_from_json(json.loads(spec))
@@ -58,7 +60,7 @@ def parse_fault(spec: str) -> Fault:
 def fault_from_json(data: Any) -> Fault:
     if not isinstance(data, dict) or not isinstance(data.get("route"), str) or not data["route"]:
         raise ValueError("a fault needs a non-empty string 'route'")
-    unknown = set(data) - {"route", "status", "delay", "drop", "fail_task", "count"}
+    unknown = set(data) - {"route", "status", "delay", "drop", "truncate", "fail_task", "count"}
     if unknown:
         raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
 
@@ -72,6 +74,7 @@ def fault_from_json(data: Any) -> Fault:
         status=int(status) if status not in (None, "") else None,
         delay=float(data.get("delay") or 0.0),
         drop=flag(data.get("drop", False)),
+        truncate=flag(data.get("truncate", False)),
         fail_task=flag(data.get("fail_task", False)),
         count=int(count) if count not in (None, "") else None,
     )
@@ -103,10 +106,12 @@ class Faults:
                 self._faults.remove(fault)
 
     def for_request(self, method: str, path: str) -> Fault | None:
-        """The first request fault (status/delay/drop) matching, consuming one use."""
+        """The first request fault (status/delay/drop/truncate) matching, consuming one use."""
         with self._lock:
             for f in self._faults:
-                if (f.status or f.delay or f.drop) and f.matches_request(method, path):
+                if (f.status or f.delay or f.drop or f.truncate) and f.matches_request(
+                    method, path
+                ):
                     self._take(f)
                     return f
         return None

@@ -38,16 +38,33 @@ async def session_ctx(app: web.Application) -> AsyncIterator[None]:
     await app[SESSION].close()
 
 
+_SET_HERE = frozenset(
+    {
+        "host",
+        "x-forwarded-host",
+        "x-forwarded-proto",
+        "x-forwarded-prefix",
+        "x-rsc-request",
+        "rstudio-connect-credentials",
+    }
+)
+
+
 def upstream_headers(
     request: web.Request, prefix: str, user: Row | None, groups: list[str]
 ) -> dict[str, str]:
-    headers = {k: v for k, v in request.headers.items() if k.lower() not in HOP_BY_HOP}
+    # Header names are case-insensitive: the ones set here replace a visitor's in any case,
+    # so that nobody outside can hand the app a credentials header of their own.
+    headers = {
+        k: v
+        for k, v in request.headers.items()
+        if k.lower() not in HOP_BY_HOP and k.lower() not in _SET_HERE
+    }
     headers["Host"] = request.host
     headers["X-Forwarded-Host"] = request.host
     headers["X-Forwarded-Proto"] = request.scheme
     headers["X-Forwarded-Prefix"] = prefix.rstrip("/")
     headers["X-RSC-Request"] = str(request.url)
-    headers.pop("RStudio-Connect-Credentials", None)  # never trust one from outside
     if user is not None:
         headers["RStudio-Connect-Credentials"] = json.dumps(
             {"user": user["username"], "groups": groups}

@@ -111,8 +111,11 @@ class Emulator:
         drop: bool = False,
         fail_task: bool = False,
         count: int | None = None,
+        truncate: bool = False,
     ) -> None:
-        self.faults.add(Fault(route, status, delay, drop, fail_task, count))
+        self.faults.add(
+            Fault(route, status, delay, drop, truncate=truncate, fail_task=fail_task, count=count)
+        )
 
     def clear_faults(self) -> None:
         self.faults.clear()
@@ -171,9 +174,7 @@ class Emulator:
         )
         self._state = state
         await state.tasks.recover()
-        state.pythons = asyncio.ensure_future(
-            asyncio.to_thread(find_pythons, self.settings.python or None)
-        )
+        state.pythons = asyncio.ensure_future(find_pythons(self.settings.python or None))
         runner = web.AppRunner(
             make_app(state), handle_signals=False, access_log=None, shutdown_timeout=2.0
         )

@@ -163,7 +163,10 @@ async def vanity_page(request: web.Request) -> web.StreamResponse | None:
     state = get_state(request)
     path = request.path if request.path.endswith("/") else request.path + "/"
     rows = await state.store.fetchall(
-        "SELECT * FROM vanities WHERE ? LIKE path || '%' ORDER BY length(path) DESC LIMIT 1", path
+        # A plain prefix test: with LIKE, a `_` in a vanity path would match any character.
+        "SELECT * FROM vanities WHERE substr(?1, 1, length(path)) = path"
+        " ORDER BY length(path) DESC LIMIT 1",
+        path,
     )
     if not rows:
         return None

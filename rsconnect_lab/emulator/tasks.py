@@ -112,10 +112,13 @@ class TaskManager:
             task.log(f"Error: internal failure: {exc}")
             task.finish(1, f"internal failure: {exc}")
         finally:
-            await self._persist(task)
+            if await self._persist(task):
+                # Stored for good: later polls read it from SQLite, so a long-running
+                # emulator does not keep every task it ever ran in memory.
+                self._live.pop(task.id, None)
 
-    async def _persist(self, task: Task) -> None:
-        with contextlib.suppress(Exception):
+    async def _persist(self, task: Task) -> bool:
+        try:
             await self._store.execute(
                 "UPDATE tasks SET output = ?, finished = 1, code = ?, error = ?, result = ?"
                 " WHERE id = ?",
@@ -125,6 +128,10 @@ class TaskManager:
                 json.dumps(task.result) if task.result is not None else None,
                 task.id,
             )
+        except Exception:  # the database is gone (a stop): the task stays in memory
+            log.warning("could not store task %s", task.id, exc_info=True)
+            return False
+        return True
 
     async def get(self, task_id: str) -> Task | None:
         if task_id in self._live:

@@ -29,7 +29,7 @@ async def get_thumbnail(request: web.Request) -> web.StreamResponse:
 @routes.post("/__api__/applications/{guid}/image")
 async def put_thumbnail(request: web.Request) -> web.Response:
     state, _user, content = await content_for(request, edit=True)
-    data = await request.content.read(MAX_THUMBNAIL + 1)
+    data = await _read_capped(request, MAX_THUMBNAIL + 1)
     if not data:
         raise ApiError(125)
     if len(data) > MAX_THUMBNAIL:
@@ -39,6 +39,16 @@ async def put_thumbnail(request: web.Request) -> web.Response:
     await asyncio.to_thread(tmp.write_bytes, data)
     await asyncio.to_thread(tmp.replace, path)
     return web.json_response({"content_guid": content["guid"]})
+
+
+async def _read_capped(request: web.Request, limit: int) -> bytes:
+    """The body up to `limit` bytes; `read(n)` alone stops at whatever has arrived so far."""
+    parts: list[bytes] = []
+    size = 0
+    while size < limit and (chunk := await request.content.read(limit - size)):
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts)
 
 
 @routes.delete("/__api__/v1/content/{guid}/thumbnail")

@@ -60,10 +60,15 @@ async def visits(request: web.Request) -> web.Response:
     elif q.get("previous"):
         sql += " AND id < ?" if asc else " AND id > ?"
         params.append(_uncursor(q["previous"]))
-    order = "ASC" if asc else "DESC"
+    backwards = bool(q.get("previous")) and not q.get("next")
+    # The page before a cursor is the `limit` rows nearest to it: read them walking away from
+    # the cursor, then put them back in the asked order.
+    order = "ASC" if asc != backwards else "DESC"
     rows = await state.store.fetchall(f"{sql} ORDER BY id {order} LIMIT ?", *params, limit + 1)
     more = len(rows) > limit
     rows = rows[:limit]
+    if backwards:
+        rows.reverse()
     results: list[dict[str, Any]] = [
         {
             "content_guid": r["content_guid"],
@@ -77,8 +82,12 @@ async def visits(request: web.Request) -> web.Response:
         }
         for r in rows
     ]
-    nxt = _cursor(rows[-1]["id"]) if rows and more else None
-    prev = _cursor(rows[0]["id"]) if rows and (q.get("next") or q.get("previous")) else None
+    if backwards:  # we came from the page after this one; earlier ones exist if `more`
+        nxt = _cursor(rows[-1]["id"]) if rows else None
+        prev = _cursor(rows[0]["id"]) if rows and more else None
+    else:
+        nxt = _cursor(rows[-1]["id"]) if rows and more else None
+        prev = _cursor(rows[0]["id"]) if rows and q.get("next") else None
     base = str(request.url.with_query(None))
     return web.json_response(
         {

@@ -44,14 +44,23 @@ async def me(request: web.Request) -> web.Response:
     return web.json_response(user_json(current_user(request)))
 
 
+def like_prefix(prefix: str) -> str:
+    """A LIKE pattern for names starting with `prefix`; its `%` and `_` are literal."""
+    escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped + "%"
+
+
 @routes.get("/__api__/v1/users")
 async def list_users(request: web.Request) -> web.Response:
     store = get_state(request).store
     current_user(request)
     sql, params = "SELECT * FROM users WHERE 1=1", []
     if prefix := request.query.get("prefix"):
-        sql += " AND (username LIKE ? OR email LIKE ? OR first_name LIKE ?)"
-        params += [prefix + "%"] * 3
+        sql += (
+            " AND (username LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\'"
+            " OR first_name LIKE ? ESCAPE '\\')"
+        )
+        params += [like_prefix(prefix)] * 3
     if roles := request.query.get("user_role"):
         wanted = roles.split("|")
         sql += f" AND user_role IN ({','.join('?' * len(wanted))})"
@@ -172,8 +181,8 @@ async def list_groups(request: web.Request) -> web.Response:
     current_user(request)
     sql, params = "SELECT * FROM groups_ WHERE 1=1", []
     if prefix := request.query.get("prefix"):
-        sql += " AND name LIKE ?"
-        params.append(prefix + "%")
+        sql += " AND name LIKE ? ESCAPE '\\'"
+        params.append(like_prefix(prefix))
     page = await paged(request, store, sql, params, "name")
     page["results"] = [group_json(g) for g in page["results"]]
     return web.json_response(page)

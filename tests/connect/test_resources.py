@@ -4,6 +4,7 @@ usage."""
 from __future__ import annotations
 
 import base64
+import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,11 @@ async def test_thumbnails(connect: ConnectClient, tmp_path: Path) -> None:
     assert await connect.thumbnails.get(content.guid) == PNG
     await connect.thumbnails.delete(content.guid)
     assert await connect.thumbnails.get(content.guid) is None
+    # A large image arrives in many reads on the server side; all of it is kept.
+    large = PNG + os.urandom(3 * 1024 * 1024)
+    image.write_bytes(large)
+    await connect.thumbnails.set(content.guid, image)
+    assert await connect.thumbnails.get(content.guid) == large
 
 
 @pytest.mark.asyncio

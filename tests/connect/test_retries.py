@@ -7,13 +7,14 @@ fault is used up: a follow-up request with retries off succeeds only if it is.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from rsconnect_lab.connect import errors
 
-from .conftest import MakeClient, unique
+from .conftest import MakeClient, static_bundle, unique
 
 
 @pytest.mark.asyncio
@@ -133,3 +134,47 @@ async def test_put_and_delete_are_retried(emu: Any, make_client: MakeClient) -> 
     await client.content.delete(content.guid)
     with pytest.raises(errors.NotFound):
         await client.content.get(content.guid)
+
+
+@pytest.mark.asyncio
+async def test_an_answer_cut_off_midway_is_retried_for_get(
+    emu: Any, make_client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING, logger="rsconnect_lab.connect")
+    client = make_client(emu.url, emu.api_key, retries=3)
+    emu.set_fault("GET /__api__/v1/user", truncate=True, count=2)
+    assert (await client.me()).username
+    assert len([r for r in caplog.records if "retrying" in r.getMessage()]) == 2
+    once = make_client(emu.url, emu.api_key, retries=0)
+    emu.set_fault("GET /__api__/v1/user", truncate=True, count=1)
+    with pytest.raises(errors.ServerUnreachable) as info:
+        await once.me()
+    assert "cut off" in info.value.message and emu.url in info.value.message
+
+
+@pytest.mark.asyncio
+async def test_an_answer_cut_off_midway_is_not_retried_for_post(
+    emu: Any, make_client: MakeClient
+) -> None:
+    client = make_client(emu.url, emu.api_key, retries=3)
+    name = unique("cut")
+    emu.set_fault("POST /__api__/v1/content", truncate=True, count=1)
+    with pytest.raises(errors.ServerUnreachable):
+        await client.content.create(name)
+    # The server did act on it once: the name is taken, not twice created.
+    assert [c.name for c in await client.content.list(name=name)] == [name]
+
+
+@pytest.mark.asyncio
+async def test_a_download_cut_off_midway_is_typed_and_leaves_no_file(
+    emu: Any, make_client: MakeClient, bundle_dir: Path, tmp_path: Path
+) -> None:
+    client = make_client(emu.url, emu.api_key)
+    content = await client.content.create(unique("cutdl"))
+    bundle = await client.bundles.upload(content.guid, static_bundle(bundle_dir))
+    emu.set_fault("GET /__api__/v1/content/*/bundles/*/download", truncate=True, count=1)
+    target = tmp_path / "copy.tar.gz"
+    with pytest.raises(errors.ServerUnreachable) as info:
+        await client.bundles.download(content.guid, bundle.id, target)
+    assert "cut off" in info.value.message
+    assert not target.exists()

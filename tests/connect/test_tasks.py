@@ -37,7 +37,12 @@ async def test_lines_once_in_order_across_many_polls(
     bundle = await connect.bundles.upload(content.guid, archive)
     task_id = await connect.deploy(content.guid, bundle.id)
     follower = connect.tasks.follow(task_id, wait=0, poll_interval=0.05)
-    lines = [line async for line in follower]
+    lines: list[str] = []
+    async for line in follower:
+        if not lines:
+            running = await connect.tasks.get(task_id)
+        lines.append(line)
+    assert not running.finished, "the first lines should arrive while the task still runs"
     polls = [r for r in caplog.records if f"/v1/tasks/{task_id}" in r.getMessage()]
     assert len(polls) > 3, "the task should have been polled several times"
     complete = await connect.tasks.get(task_id, first=0)

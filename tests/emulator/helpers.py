@@ -57,6 +57,10 @@ def notebook(*cells: str | tuple[str, list[str]]) -> str:
     )
 
 
+# The smallest thing the emulator recognises as a PNG image (by its signature).
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+
+
 def unique(prefix: str = "t") -> str:
     return f"{prefix}-{uuid.uuid4().hex[:10]}"
 

@@ -8,10 +8,9 @@ import tarfile
 import time
 
 from rsconnect_lab.emulator import Emulator
-from tests.emulator.helpers import Api, assert_error, make_bundle, notebook, unique
+from tests.emulator.helpers import PNG, Api, assert_error, make_bundle, notebook, unique
 
 STATIC = {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def site(text: str = "hello") -> bytes:
@@ -50,15 +49,18 @@ def test_task_output_grows_over_polls(admin: Api) -> None:
     first = admin.get(f"v1/tasks/{tid}").json()  # no wait: answers at once, unfinished
     assert first["finished"] is False and first["last"] == len(first["output"])
     polls, seen, last = 1, list(first["output"]), first["last"]
+    batches = [len(first["output"])]
     while True:
         body = admin.get(f"v1/tasks/{tid}", params={"first": last, "wait": 1}).json()
         polls += 1
         seen += body["output"]
+        batches.append(len(body["output"]))
         assert body["last"] >= last
         last = body["last"]
         if body["finished"]:
             break
     assert polls >= 2 and body["code"] == 0 and body["error"] == ""
+    assert sum(1 for n in batches if n) >= 2, batches  # lines came while it ran, not all at the end
     full = admin.get(f"v1/tasks/{tid}", params={"first": 0}).json()
     assert full["output"] == seen and full["last"] == len(seen)
     tail = admin.get(f"v1/tasks/{tid}", params={"first": last}).json()
@@ -137,6 +139,11 @@ def test_vanity_urls_serve_content(admin: Api) -> None:
     assert admin.page(path).text == "vain"
     assert admin.page(path + "sub/a.txt").text == "A"
     assert admin.page(path.rstrip("/")).text == "vain"  # redirected to the slash form
+    underscored = f"/{unique('my')}_app/"
+    admin("PUT", f"v1/content/{g}/vanity", json={"path": underscored})
+    assert admin.page(underscored).text == "vain"
+    assert admin.page(underscored.replace("_app", "Xapp")).status_code == 404  # `_` is literal
+    admin("PUT", f"v1/content/{g}/vanity", json={"path": path})
     assert path in [v["path"] for v in admin.get("v1/vanities").json()]
     other = admin.create()["guid"]
     taken = admin("PUT", f"v1/content/{other}/vanity", json={"path": path, "force": True})
@@ -177,6 +184,25 @@ def test_visits_recorded_with_cursor_paging(admin: Api, emu: Emulator) -> None:
     assert len(rest["results"]) == 2 and rest["paging"]["cursors"]["next"] is None
     assert rest["results"][-1]["user_guid"] is None  # the anonymous visit
     assert all(v["content_guid"] == g and v["path"] == f"/content/{g}/" for v in rest["results"])
+    # Five visits in pages of two: previous from the last page is the middle one, not the first.
+    admin.page(f"/content/{g}/")
+    visits = "v1/instrumentation/content/visits"
+    pages = [admin.get(visits, params={"content_guid": g, "limit": 2}).json()]
+    while cursor := pages[-1]["paging"]["cursors"]["next"]:
+        pages.append(
+            admin.get(visits, params={"content_guid": g, "limit": 2, "next": cursor}).json()
+        )
+    assert [len(p["results"]) for p in pages] == [2, 2, 1]
+    back = admin.get(
+        visits,
+        params={
+            "content_guid": g,
+            "limit": 2,
+            "previous": pages[2]["paging"]["cursors"]["previous"],
+        },
+    ).json()
+    assert back["results"] == pages[1]["results"]
+    assert back["paging"]["cursors"]["previous"] and back["paging"]["cursors"]["next"]
 
 
 def test_legacy_applications_by_numeric_id(admin: Api, emu: Emulator) -> None:

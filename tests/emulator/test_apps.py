@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -89,6 +90,14 @@ def test_flask_app_headers_env_redirects_and_bodies(admin: Api, emu: Emulator) -
     assert who["url"] == f"/content/{g}/whoami"  # the app knows its public prefix
     anonymous = Api(emu.url, None).page(f"/content/{g}/whoami").json()
     assert anonymous["credentials"] is None
+    # A visitor's own credentials header, in any case, never reaches the app.
+    forged = {"rstudio-connect-credentials": json.dumps({"user": "admin", "groups": []})}
+    assert (
+        Api(emu.url, None).page(f"/content/{g}/whoami", headers=forged).json()["credentials"]
+        is None
+    )
+    mine = admin.page(f"/content/{g}/whoami", headers=forged).json()
+    assert json.loads(mine["credentials"]) == {"user": "admin", "groups": [group["name"]]}
     big = b"x" * (3 * 1024 * 1024)
     echoed = admin.s.post(f"{emu.url}/content/{g}/echo", data=big, timeout=60)
     assert echoed.json() == {"size": len(big)}
@@ -147,7 +156,13 @@ def test_apps_come_back_after_restart(fresh: Fresh, tmp_path: Path) -> None:
     g = api.create()["guid"]
     assert api.deploy(g, app_bundle("python-api", {"app.py": FLASK_APP}))["code"] == 0
     emu.stop()
+    assert not [p for p in psutil.Process().children(recursive=True) if g in _cmdline(p)]
     again = fresh(data_dir=tmp_path / "apps")
+    # Started by the restart itself, before anyone visits (a visit would also start it).
+    deadline = time.monotonic() + 60
+    while not [p for p in psutil.Process().children(recursive=True) if g in _cmdline(p)]:
+        assert time.monotonic() < deadline, "the app was not started again"
+        time.sleep(0.2)
     assert Api(again.url, again.api_key).page(f"/content/{g}/").text == "flask says hi"
 
 
@@ -199,7 +214,6 @@ def test_apps_die_with_a_killed_emulator(tmp_path: Path) -> None:
     """No orphans: an app ends when the emulator process is killed without stopping."""
     import os
     import signal
-    import time
 
     proc, api = start_cli(tmp_path)
     g = api.create()["guid"]

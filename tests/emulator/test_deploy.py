@@ -113,6 +113,18 @@ def test_unsupported_mode_and_missing_primary_fail_the_task(admin: Api) -> None:
     assert task["code"] == 1 and "primary" in task["error"]
 
 
+@pytest.mark.parametrize("mode,key", [("static", "primary_html"), ("jupyter-static", "entrypoint")])
+def test_a_manifest_cannot_point_outside_its_bundle(admin: Api, mode: str, key: str) -> None:
+    # The emulator's own data directory holds the administrator's key; /etc/passwd is anyone's.
+    for outside in ("../../../../admin-key", "/etc/passwd"):
+        g = admin.create()["guid"]
+        manifest = {"version": 1, "metadata": {"appmode": mode, key: outside}}
+        task = admin.deploy(g, make_bundle(manifest, {"x.txt": "x"}))
+        assert task["code"] == 1, task
+        page = admin.page(f"/content/{g}/")
+        assert page.status_code != 200 and "root:" not in page.text
+
+
 def test_build_renders_the_notebook_again(admin: Api) -> None:
     c = admin.create()
     manifest = {"version": 1, "metadata": {"appmode": "jupyter-static", "entrypoint": "nb.ipynb"}}

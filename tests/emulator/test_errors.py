@@ -8,6 +8,7 @@ import hashlib
 import io
 import socket
 import tarfile
+from collections.abc import Callable
 
 import requests
 
@@ -41,7 +42,7 @@ def test_4_unknown_guid(admin: Api) -> None:
 
 
 def test_5_bad_names(admin: Api) -> None:
-    for name in ("ab", "x" * 65, "has space", "dots.not.ok", "ümlaut"):
+    for name in ("ab", "x" * 65, "has space", "dots.not.ok", "ümlaut", "abc\n"):
         assert_error(admin.post("v1/content", json={"name": name}), 400, 5)
     c = admin.create()
     assert_error(admin("PATCH", f"v1/content/{c['guid']}", json={"name": "no"}), 400, 5)
@@ -132,6 +133,10 @@ def test_104_checksum_mismatch(admin: Api) -> None:
     wrong = base64.b64encode(hashlib.md5(b"other").digest()).decode()
     r = admin.post(f"v1/content/{g}/bundles", data=body, headers={"X-Content-Checksum": wrong})
     assert_error(r, 400, 104)
+    garbled = admin.post(
+        f"v1/content/{g}/bundles", data=body, headers={"X-Content-Checksum": "not base64!"}
+    )
+    assert_error(garbled, 400, 104)
     right = base64.b64encode(hashlib.md5(body).digest()).decode()
     ok = admin.post(f"v1/content/{g}/bundles", data=body, headers={"X-Content-Checksum": right})
     assert ok.status_code == 200
@@ -191,3 +196,14 @@ def test_error_shape_on_every_client_error(emu: Emulator) -> None:
     )
     assert r.headers["Content-Type"].startswith("application/json")
     assert set(r.json()) == {"code", "error", "payload"}
+
+
+def test_121_activate_before_drafts_existed(fresh: Callable[..., Emulator]) -> None:
+    emu = fresh(version="2025.03.0")
+    admin = Api(emu.url, emu.api_key)
+    g = admin.create()["guid"]
+    bid = admin.upload(g, static_bundle())
+    drafted = admin.post(f"v1/content/{g}/deploy", json={"bundle_id": bid, "activate": False})
+    assert_error(drafted, 400, 121)
+    plain = admin.post(f"v1/content/{g}/deploy", json={"bundle_id": bid})
+    assert admin.wait_task(plain.json()["task_id"])["code"] == 0

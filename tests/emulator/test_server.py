@@ -17,7 +17,15 @@ import trustme
 
 from rsconnect_lab.emulator import Emulator
 from rsconnect_lab.emulator.faults import Fault, parse_fault
-from tests.emulator.helpers import Api, assert_error, make_bundle, notebook, rsconnect_env
+from tests.emulator.helpers import (
+    PNG,
+    Api,
+    assert_error,
+    make_bundle,
+    notebook,
+    rsconnect_env,
+    unique,
+)
 
 STATIC = {"version": 1, "metadata": {"appmode": "static", "primary_html": "index.html"}}
 Fresh = Callable[..., Emulator]
@@ -99,6 +107,17 @@ def test_restart_keeps_content_keys_and_serving(fresh: Fresh, tmp_path: Path) ->
     assert api.deploy(nb["guid"], nbb)["code"] == 0
     env = api("PATCH", f"v1/content/{site['guid']}/environment", json=[{"name": "K", "value": "v"}])
     assert env.json() == ["K"]
+    vanity = f"/{unique('keep')}/"
+    assert api("PUT", f"v1/content/{site['guid']}/vanity", json={"path": vanity}).ok
+    assert api("PUT", f"v1/content/{site['guid']}/thumbnail", data=PNG).ok
+    admin = Api(emu.url, key)
+    group = admin.post("v1/groups", json={"name": unique("keepers")}).json()
+    bundles = api.get(f"v1/content/{site['guid']}/bundles").json()
+    task_id = api.post(
+        f"v1/content/{site['guid']}/deploy", json={"bundle_id": bundles[0]["id"]}
+    ).json()["task_id"]
+    task = api.wait_task(task_id)
+    archive = api.get(f"v1/content/{site['guid']}/bundles/{bundles[0]['id']}/download").content
     emu.stop()
 
     again = fresh(data_dir=tmp_path / "keep")
@@ -110,6 +129,14 @@ def test_restart_keeps_content_keys_and_serving(fresh: Fresh, tmp_path: Path) ->
     assert "rendered 42" in api.page(f"/content/{nb['guid']}/").text
     assert api.get(f"v1/content/{site['guid']}/environment").json() == ["K"]
     assert api.get(f"v1/content/{site['guid']}").json()["title"] == "Survives restarts"
+    assert api.get(f"v1/content/{site['guid']}/bundles").json() == bundles
+    download = api.get(f"v1/content/{site['guid']}/bundles/{bundles[0]['id']}/download")
+    assert download.content == archive
+    assert api.page(vanity).text == "still here"
+    assert api.get(f"v1/content/{site['guid']}/thumbnail").content == PNG
+    assert Api(again.url, key).get(f"v1/groups/{group['guid']}").json()["name"] == group["name"]
+    kept = api.get(f"v1/tasks/{task_id}", params={"first": 0}).json()
+    assert kept["finished"] and kept["output"] == task["output"] and kept["code"] == 0
 
 
 @pytest.mark.slow

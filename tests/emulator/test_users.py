@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,9 @@ def test_users_paged_and_filtered(emu: Emulator, admin: Api) -> None:
     body = page.json()
     assert body["current_page"] == 2 and body["total"] == 5
     assert [u["username"] for u in body["results"]] == [f"{prefix}2", f"{prefix}3"]
+    emu.add_user(prefix.replace("-", "x") + "9", role="viewer")
+    wild = admin.get("v1/users", params={"prefix": prefix.replace("-", "_")}).json()
+    assert wild["total"] == 0  # `_` in a prefix is a character, not a LIKE wildcard
     admins = admin.get("v1/users", params={"user_role": "administrator", "page_size": 500})
     assert {u["user_role"] for u in admins.json()["results"]} == {"administrator"}
     one = body["results"][0]
@@ -132,6 +136,30 @@ def test_add_user_command(tmp_path: Path) -> None:
         emu.stop()
     dup = subprocess.run([*run, "robin", "--data", str(data)], capture_output=True, text=True)
     assert dup.returncode != 0
+
+
+def test_add_user_reaches_the_running_emulator(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    emu = Emulator(data_dir=data)
+    emu.start()
+    try:
+        env = {**os.environ, "CONNECT_EMULATOR_DATA": str(data)}
+        run = [sys.executable, "-m", "rsconnect_lab.emulator", "add-user"]
+        key = subprocess.run(
+            [*run, "kim", "--role", "publisher"],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        me = Api(emu.url, key).get("v1/user").json()
+        assert me["username"] == "kim" and me["user_role"] == "publisher"
+        assert Api(emu.url, key).create()["owner_guid"] == me["guid"]
+    finally:
+        emu.stop()
+    bare = {k: v for k, v in os.environ.items() if k != "CONNECT_EMULATOR_DATA"}
+    missing = subprocess.run([*run, "lee"], env=bare, capture_output=True, text=True)
+    assert missing.returncode == 2 and "CONNECT_EMULATOR_DATA" in missing.stderr
 
 
 def test_require_login_applies_access_rules_to_content_urls(tmp_path: Path) -> None:

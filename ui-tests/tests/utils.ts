@@ -129,6 +129,14 @@ export async function allText(page: Page): Promise<string> {
   return texts.join('\n');
 }
 
+/** Where the panel screenshots (light and dark themes, each state) are kept. */
+export const ARTIFACTS = path.resolve(
+  __dirname,
+  '..',
+  'artifacts',
+  'screenshots'
+);
+
 export async function screenshotPanel(
   page: Page,
   testInfo: TestInfo,
@@ -137,6 +145,10 @@ export async function screenshotPanel(
   const file = testInfo.outputPath(`${name}.png`);
   await page.locator(PANEL).screenshot({ path: file });
   await testInfo.attach(name, { path: file, contentType: 'image/png' });
+  // test-results/ is emptied by the next run; the panel's pictures are also
+  // gathered in one folder that survives it (CI keeps that folder).
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  fs.copyFileSync(file, path.join(ARTIFACTS, `${name}.png`));
 }
 
 export async function listServers(page: Page): Promise<any[]> {
