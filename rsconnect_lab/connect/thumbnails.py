@@ -44,7 +44,9 @@ class ThumbnailsResource:
                     return None
                 return await response.read()
         except errors.NotFound:
-            return None
+            if not api:
+                raise  # `__thumbnail__` answers 204 for "no image": a 404 is unknown content
+            return None  # the legacy route answers 404 for both; it cannot tell them apart
 
     async def set(self, guid: str, image: str | os.PathLike[str]) -> None:
         """Upload an image file (PNG, JPEG, GIF, SVG) as the thumbnail."""

@@ -22,6 +22,7 @@ from .access import (
 )
 from .auth import can_publish, current_user, now
 from .errors import ApiError, read_object
+from .modes import ORDINALS
 from .state import State, get_state
 from .store import Row
 from .tags import tags_of
@@ -46,6 +47,10 @@ def validate_fields(data: dict[str, Any]) -> None:
         raise ApiError(123)
     if "access_type" in data and data["access_type"] not in ACCESS_TYPES:
         raise ApiError(117)
+    if "app_mode" in data and (
+        not isinstance(data["app_mode"], str) or data["app_mode"] not in ORDINALS
+    ):
+        raise ApiError(148, f"The app mode {data['app_mode']!r} is not valid.")
 
 
 async def vanity_of(state: State, guid: str) -> str | None:

@@ -86,6 +86,8 @@ async def test_thumbnails(connect: ConnectClient, tmp_path: Path) -> None:
     image.write_bytes(large)
     await connect.thumbnails.set(content.guid, image)
     assert await connect.thumbnails.get(content.guid) == large
+    with pytest.raises(errors.NotFound):  # unknown content is not "no thumbnail"
+        await connect.thumbnails.get("00000000-0000-0000-0000-000000000000")
 
 
 @pytest.mark.asyncio

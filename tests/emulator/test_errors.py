@@ -95,6 +95,26 @@ def test_48_app_mode_change(admin: Api) -> None:
     assert_error(patch, 403, 48)
 
 
+def test_148_app_mode_not_valid(admin: Api) -> None:
+    c = admin.create()
+    for mode in ("python-nonsense", 7):
+        patched = admin("PATCH", f"v1/content/{c['guid']}", json={"app_mode": mode})
+        assert_error(patched, 400, 148)
+    created = admin.post("v1/content", json={"name": unique(), "app_mode": "no-such-mode"})
+    assert_error(created, 400, 148)
+    fine = admin("PATCH", f"v1/content/{c['guid']}", json={"app_mode": "python-fastapi"})
+    assert fine.status_code == 200 and fine.json()["app_mode"] == "python-fastapi"
+
+
+def test_17_removing_what_is_not_there(admin: Api, emu: Emulator) -> None:
+    group = admin.post("v1/groups", json={"name": unique("nobody")}).json()
+    stranger, _ = emu.add_user(unique("stranger"), role="viewer")
+    gone = admin("DELETE", f"v1/groups/{group['guid']}/members/{stranger}")
+    assert_error(gone, 404, 17)
+    c = admin.create()
+    assert_error(admin("DELETE", f"v1/content/{c['guid']}/permissions/999999"), 404, 17)
+
+
 def test_125_empty_upload_and_135_38_bad_bundles(admin: Api) -> None:
     g = admin.create()["guid"]
     assert_error(admin.post(f"v1/content/{g}/bundles", data=b""), 400, 125)
