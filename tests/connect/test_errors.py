@@ -176,13 +176,19 @@ async def test_viewer_may_not_publish(emu: Any, make_client: MakeClient) -> None
 async def test_other_users_content(
     emu: Any, connect: ConnectClient, make_client: MakeClient
 ) -> None:
-    owned = await connect.content.create(unique("admins"))
+    hidden = await connect.content.create(unique("admins"), access_type="acl")
+    shown = await connect.content.create(unique("shown"), access_type="logged_in")
     _, key = emu.add_user(unique("pub").replace("-", "_"), role="publisher")
     publisher = make_client(emu.url, key)
-    # Connect hides content the user cannot see (404) or refuses the change (403).
-    with pytest.raises((errors.PermissionDenied, errors.NotFound)) as info:
-        await publisher.content.update(owned.guid, title="Mine now")
-    assert emu.url in info.value.message
+    # Content the user may not see does not exist for them (4)...
+    with pytest.raises(errors.NotFound) as missing:
+        await publisher.content.update(hidden.guid, title="Mine now")
+    assert missing.value.code == 4 and emu.url in missing.value.message
+    # ...content they may see but not change is refused (22), saying why.
+    with pytest.raises(errors.PermissionDenied) as refused:
+        await publisher.content.update(shown.guid, title="Mine now")
+    assert refused.value.code == 22 and refused.value.status == 403
+    assert "collaborator" in refused.value.message and emu.url in refused.value.message
 
 
 @pytest.mark.asyncio
