@@ -58,6 +58,7 @@ class JobManager:
     async def check(self, body: Mapping[str, Any], server: Server) -> dict[str, Any]:
         """Everything ``start`` settles before building (path, clash, mode change), nothing run:
         the form asks this before its "update existing content?" confirmation."""
+        _refuse_blocked(server)
         plan = await make_plan(self.root_dir, body)
         client = await self.clients.get(server)
         await choose_target(plan, server, client, self.records)
@@ -74,6 +75,7 @@ class JobManager:
         return sorted(self.jobs.values(), key=lambda j: (j.done, -j.created))
 
     async def start(self, body: Mapping[str, Any], server: Server) -> PublishJob:
+        _refuse_blocked(server)
         plan = await make_plan(self.root_dir, body)
         path = plan.rel_path
         running = self._by_path.get(path)
@@ -196,6 +198,7 @@ class JobManager:
                 self.records.save,
                 plan.path,
                 self._record(job, content, bundle_id),
+                job.server.rsconnect_url,
             )
             job.state = "succeeded"
             job.say(f"Published: {job.content_url}")
@@ -398,6 +401,11 @@ class JobManager:
     ) -> None:
         task_id = await client.deploy(job.content_guid or "", bundle_id, activate=True)
         await self._follow(job, step, client, task_id)
+
+
+def _refuse_blocked(server: Server) -> None:
+    if server.blocked:
+        raise PublishError(f"'{server.name}' cannot be used: {server.blocked}", "forbidden", 403)
 
 
 def _task_details(exc: Exception) -> dict[str, Any]:

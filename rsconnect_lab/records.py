@@ -168,8 +168,10 @@ class RecordStore:
                     own.append(dep)
         return own
 
-    def save(self, file: Path, deployment: Deployment) -> None:
-        """Record a successful publish in both formats."""
+    def save(self, file: Path, deployment: Deployment, rsconnect_url: str | None = None) -> None:
+        """Record a successful publish in both formats. ``rsconnect_url`` is the server's URL
+        exactly as rsconnect-python knows it (``Server.rsconnect_url``): it looks its records
+        up by that string, so ``https://c/`` and ``https://c`` are different servers to it."""
         file = file.resolve()
         deployment.deployed_at = deployment.deployed_at or datetime.now(timezone.utc).isoformat()
         path = self._own_path(file)
@@ -185,11 +187,11 @@ class RecordStore:
         ]
         entries.insert(0, deployment.public())
         write_private_json(path, {"path": str(file), "deployments": entries})
-        self._save_rsconnect(file, deployment)
+        self._save_rsconnect(file, deployment, rsconnect_url or deployment.server_url)
 
-    def _save_rsconnect(self, file: Path, deployment: Deployment) -> None:
+    def _save_rsconnect(self, file: Path, deployment: Deployment, key: str) -> None:
         record = {
-            "server_url": deployment.server_url,
+            "server_url": key,
             "filename": str(file),
             "app_url": deployment.content_url,
             "app_id": deployment.content_id or "",
@@ -204,7 +206,17 @@ class RecordStore:
             for target in (primary, fallback):
                 existing = _read(target)
                 entries = existing if isinstance(existing, dict) else {}
-                entries[deployment.server_url] = {**record, "filename": str(file)}
+                # Another spelling of the same server pointing at this content (written by
+                # an older version of ours) gives way: one entry per server.
+                entries = {
+                    url: e
+                    for url, e in entries.items()
+                    if url == key
+                    or url.rstrip("/") != key.rstrip("/")
+                    or not isinstance(e, dict)
+                    or e.get("app_guid") != deployment.content_guid
+                }
+                entries[key] = {**record, "filename": str(file)}
                 try:
                     _write_json(target, entries)
                     break

@@ -7,6 +7,10 @@ admin presets (``c.RSConnectLab.servers``), servers saved from JupyterLab, the
 
 Keys stay on the server: :class:`Server` hides its key from ``repr`` and
 :meth:`Server.public` never includes it.
+
+The administrator's policy (``allowed_server_urls``, ``allow_insecure``) holds for every
+source but the embedded emulator: a server that breaks it is still listed, with the reason in
+``blocked``, and cannot be used (:meth:`ServerStore.usable`).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from .connect.errors import InvalidField
-from .connect.urls import normalize_server_url
+from .connect.urls import normalize_server_url, url_candidates
 
 Source = Literal["preset", "saved", "environment", "rsconnect-python", "embedded"]
 
@@ -51,10 +55,20 @@ class Server:
     username: str | None = None
     # The key's role when it was verified: a viewer's key can browse but never publish.
     user_role: str | None = None
+    # The URL exactly as rsconnect-python knows this server (its servers.json entry, or
+    # CONNECT_SERVER): it keys its deployment records on that string, trailing slash and all.
+    source_url: str | None = None
+    # Why the administrator's policy rules this server out; None when it may be used.
+    blocked: str | None = None
 
     @property
     def read_only(self) -> bool:
         return self.source != "saved"
+
+    @property
+    def rsconnect_url(self) -> str:
+        """The key of this server's entries in rsconnect-python's deployment records."""
+        return self.source_url or self.url
 
     def public(self) -> dict[str, Any]:
         """What the browser may see: everything except the key and the CA text."""
@@ -68,6 +82,7 @@ class Server:
             "insecure": self.insecure,
             "has_ca_cert": bool(self.ca_cert),
             "read_only": self.read_only,
+            "blocked": self.blocked,
         }
 
 
@@ -137,12 +152,14 @@ def _from_entry(name: str, entry: Mapping[str, Any], source: Source) -> Server |
     if not isinstance(url, str) or not isinstance(key, str) or not key:
         return None  # shinyapps.io, OAuth and other entries we cannot use
     try:
-        url = normalize_url(url)
+        normalized = normalize_url(url)
     except ServerStoreError:
         return None
     return Server(
         name=str(entry.get("name") or name),
-        url=url,
+        url=normalized,
+        # With a scheme the text is what rsconnect-python uses; without one it adds a scheme.
+        source_url=url.strip() if "://" in url else normalized,
         api_key=key,
         insecure=bool(entry.get("insecure", False)),
         ca_cert=entry.get("ca_cert") or None,
@@ -195,10 +212,19 @@ class ServerStore:
         found: list[Server] = []
         names: set[str] = set()
 
+        theirs = _read_json_object(self.rsconnect_servers_path)
+
         def take(server: Server | None) -> None:
             if server is not None and server.name not in names:
                 names.add(server.name)
-                found.append(self._with_admin_ca(server))
+                server = self._with_admin_ca(server)
+                if server.source in ("preset", "saved"):
+                    server = replace(server, source_url=_their_url(theirs, server))
+                if server.source != "embedded":  # the emulator the admin turned on
+                    server = replace(
+                        server, blocked=self.policy_problem(server.url, server.insecure)
+                    )
+                found.append(server)
 
         for preset in self._presets:
             take(_from_entry(str(preset.get("name", "")), preset, "preset"))
@@ -223,7 +249,7 @@ class ServerStore:
                     "environment",
                 )
             )
-        for name, entry in _read_json_object(self.rsconnect_servers_path).items():
+        for name, entry in theirs.items():
             if isinstance(entry, dict):
                 take(_from_entry(name, entry, "rsconnect-python"))
         return self._mark_default(found)
@@ -233,6 +259,13 @@ class ServerStore:
             if server.name == name:
                 return server
         raise ServerStoreError(f"No Connect server named '{name}'.", "not_found", 404)
+
+    def usable(self, name: str) -> Server:
+        """A server to talk to: refused when the administrator's policy rules it out."""
+        server = self.get(name)
+        if server.blocked:
+            raise ServerStoreError(f"'{name}' cannot be used: {server.blocked}", "forbidden", 403)
+        return server
 
     def default(self) -> Server | None:
         servers = self.all()
@@ -245,35 +278,51 @@ class ServerStore:
 
     @staticmethod
     def _mark_default(servers: list[Server]) -> list[Server]:
-        chosen = next((s.name for s in servers if s.default), None)
-        if chosen is None and servers:
+        usable = [s for s in servers if not s.blocked]
+        chosen = next((s.name for s in usable if s.default), None)
+        if chosen is None and usable:
             # The environment pair is the documented default when nothing is marked.
-            env = next((s.name for s in servers if s.source == "environment"), None)
-            chosen = env or servers[0].name
+            env = next((s.name for s in usable if s.source == "environment"), None)
+            chosen = env or usable[0].name
         return [replace(s, default=(s.name == chosen)) for s in servers]
 
     # -- validation ------------------------------------------------------------
 
+    def policy_problem(self, url: str, insecure: bool) -> str | None:
+        """Why the administrator's policy refuses this server, or None."""
+        if insecure and not self.allow_insecure:
+            return "Your administrator does not allow skipping TLS verification."
+        if self.allowed_urls and url not in self.allowed_urls:
+            return (
+                "Your administrator allows only these Connect servers: "
+                f"{', '.join(self.allowed_urls)}."
+            )
+        return None
+
+    def check_policy(self, url: str, insecure: bool) -> None:
+        if problem := self.policy_problem(url, insecure):
+            raise ServerStoreError(problem, "forbidden", 403)
+
+    def allows(self, url: str, insecure: bool) -> bool:
+        return self.policy_problem(url, insecure) is None
+
     def check_new(self, name: str, url: str, api_key: str, insecure: bool) -> tuple[str, str]:
-        """Validate a server the user wants to add; return (name, normalised url)."""
+        """Validate a server the user wants to add; return (name, normalised url).
+
+        An address typed without a scheme passes when one of the addresses tried for it
+        (https, then http) is allowed; the one verification settles on is checked again."""
         name = name.strip()
         if not NAME_RE.match(name):
             raise ServerStoreError(
                 "A server nickname is 1–64 letters, digits, spaces, dots, dashes or underscores."
             )
-        url = normalize_url(url)
+        typed = url
+        url = normalize_url(typed)
         if not api_key.strip():
             raise ServerStoreError("Enter an API key (Connect → your name → API Keys).")
-        if insecure and not self.allow_insecure:
-            raise ServerStoreError(
-                "Your administrator does not allow skipping TLS verification.", "forbidden", 403
-            )
-        if self.allowed_urls and url not in self.allowed_urls:
-            raise ServerStoreError(
-                f"Your administrator allows only these Connect servers: {', '.join(self.allowed_urls)}.",
-                "forbidden",
-                403,
-            )
+        candidates = [normalize_url(u) for u in url_candidates(typed)]
+        if not any(self.allows(u, insecure) for u in candidates):
+            self.check_policy(url, insecure)
         if any(s.name == name for s in self.all()):
             raise ServerStoreError(f"A server named '{name}' already exists.", "conflict", 409)
         return name, url
@@ -326,6 +375,19 @@ class ServerStore:
         if isinstance(twin, dict) and _same_url(twin.get("url"), server.url):
             del theirs[name]
             write_private_json(self.rsconnect_servers_path, theirs, indent=4)
+
+
+def _their_url(theirs: Mapping[str, Any], server: Server) -> str | None:
+    """The URL string rsconnect-python's servers.json holds for ``server``'s address: the
+    entry of the same name first, else the first with the same address."""
+    same_name = theirs.get(server.name)
+    entries = [same_name] if isinstance(same_name, dict) else []
+    entries += [e for e in theirs.values() if isinstance(e, dict) and e is not same_name]
+    for entry in entries:
+        url = entry.get("url")
+        if isinstance(url, str) and entry.get("api_key") and _same_url(url, server.url):
+            return url.strip()
+    return None
 
 
 def _read_ca_env(value: str | None) -> str | None:

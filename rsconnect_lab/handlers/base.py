@@ -23,8 +23,9 @@ class RSConnectLabHandler(APIHandler):
         return self.services["servers"]  # type: ignore[no-any-return]
 
     async def server(self, name: str) -> Server:
-        """A configured server by name (the stores are files: read off the event loop)."""
-        return await asyncio.to_thread(self.server_store.get, name)
+        """A configured server to talk to, by name (the stores are files: read off the event
+        loop); one the administrator's policy rules out is refused with 403."""
+        return await asyncio.to_thread(self.server_store.usable, name)
 
     def json_body(self) -> dict[str, Any]:
         try:

@@ -35,7 +35,13 @@ class ServersHandler(RSConnectLabHandler):
             ca_cert=str(ca_cert) if ca_cert else self.server_store.default_ca_cert,
         )
         # Verify before saving: a server that is not Connect, or a wrong key, is never stored.
-        verified = await verify_server(server, str(body.get("url", "")))
+        store = self.server_store
+        verified = await verify_server(
+            server, str(body.get("url", "")), lambda u: store.allows(u, server.insecure)
+        )
+        # The address verification settled on (https, or http when https did not answer) is
+        # the one saved: the administrator's policy must hold for it too.
+        store.check_policy(verified.url, verified.insecure)
         saved = await asyncio.to_thread(
             self.server_store.save,
             verified,

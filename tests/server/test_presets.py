@@ -51,6 +51,7 @@ async def test_preset_listed_read_only_without_key(api: Any) -> None:
         "insecure": False,
         "has_ca_cert": False,
         "read_only": True,
+        "blocked": None,
     }
     assert PRESET_KEY not in json.dumps(body)
     status, body = await api("DELETE", "servers", "corp")

@@ -193,3 +193,20 @@ def test_an_entry_written_through_a_symlinked_home_is_read(tmp_path: Path) -> No
     record.write_text(json.dumps({"https://c.example.com": entry}))
     store = RecordStore(tmp_path / "data", env={"HOME": str(tmp_path / "nohome")})
     assert [d.content_guid for d in store.list(link / "work" / "nb.ipynb")] == ["g"]
+
+
+def test_rsconnect_record_keyed_on_the_url_as_rsconnect_python_knows_it(tmp_path: Path) -> None:
+    nb = tmp_path / "work" / "report.ipynb"
+    nb.parent.mkdir()
+    nb.write_text("{}")
+    store = RecordStore(tmp_path / "data", env={"HOME": str(tmp_path / "home")})
+    store.save(nb, _dep("g-1", "https://c.example.com"))  # an older save, normalised key
+    store.save(nb, _dep("g-1", "https://c.example.com"), "https://c.example.com/")
+    rsc = json.loads((nb.parent / "rsconnect-python" / "report.json").read_text())
+    assert list(rsc) == ["https://c.example.com/"]  # one entry per server, the CLI's spelling
+    assert rsc["https://c.example.com/"]["server_url"] == "https://c.example.com/"
+    (listed,) = store.list(nb)  # ours stays normalised, and the two are the same deployment
+    assert (listed.server_url, listed.content_guid) == ("https://c.example.com", "g-1")
+    store.forget(nb, "https://c.example.com", "g-1")
+    assert store.list(nb) == []
+    assert json.loads((nb.parent / "rsconnect-python" / "report.json").read_text()) == {}

@@ -149,3 +149,76 @@ def test_remove(store: ServerStore) -> None:
     with pytest.raises(ServerStoreError) as err:
         store.remove("a")
     assert err.value.status == 404
+
+
+def test_policy_holds_for_every_source(tmp_path: Path) -> None:
+    cfg = tmp_path / "xdg" / "rsconnect-python"
+    cfg.mkdir(parents=True)
+    (cfg / "servers.json").write_text(
+        json.dumps(
+            {
+                "cli-insecure": {
+                    "url": "https://corp.example.com/",
+                    "api_key": "a",
+                    "insecure": True,
+                },
+                "cli-outside": {"url": "https://other.example.com", "api_key": "b"},
+                "cli-ok": {"url": "https://corp.example.com/", "api_key": "c"},
+            }
+        )
+    )
+    store = ServerStore(
+        tmp_path / "data",
+        env={
+            "HOME": str(tmp_path),
+            "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+            "CONNECT_SERVER": "https://corp.example.com",
+            "CONNECT_API_KEY": "k",
+            "CONNECT_INSECURE": "true",
+        },
+        presets=[{"name": "preset-outside", "url": "https://else.example.com", "api_key": "p"}],
+        allowed_urls=["https://corp.example.com"],
+        allow_insecure=False,
+    )
+    blocked = {s.name: s.blocked for s in store.all()}
+    assert blocked["cli-ok"] is None
+    assert all(blocked[n] for n in ("cli-insecure", "cli-outside", "environment", "preset-outside"))
+    assert "TLS" in (blocked["environment"] or "")
+    assert store.default() == store.get("cli-ok")  # the first usable one
+    with pytest.raises(ServerStoreError) as err:
+        store.usable("environment")
+    assert (err.value.status, err.value.reason) == (403, "forbidden")
+    assert store.usable("cli-ok").name == "cli-ok"
+
+
+def test_check_new_allows_an_address_one_of_whose_schemes_is_allowed(tmp_path: Path) -> None:
+    store = ServerStore(
+        tmp_path, env={"HOME": str(tmp_path)}, allowed_urls=["http://intranet.example"]
+    )
+    assert store.check_new("a", "intranet.example", "k", False) == ("a", "https://intranet.example")
+    with pytest.raises(ServerStoreError):
+        store.check_new("b", "https://intranet.example", "k", False)
+
+
+def test_rsconnect_url_is_the_string_rsconnect_python_knows(tmp_path: Path) -> None:
+    cfg = tmp_path / "xdg" / "rsconnect-python"
+    cfg.mkdir(parents=True)
+    (cfg / "servers.json").write_text(
+        json.dumps({"cli": {"url": "https://cli.example.com/", "api_key": "a"}})
+    )
+    env = {
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "xdg"),
+        "CONNECT_SERVER": "https://env.example.com/",
+        "CONNECT_API_KEY": "k",
+    }
+    store = ServerStore(tmp_path / "data", env=env)
+    store.save(Server(name="twin", url="https://cli.example.com", api_key="a"))
+    store.save(Server(name="mine", url="https://mine.example.com", api_key="a"))
+    urls = {s.name: (s.url, s.rsconnect_url) for s in store.all()}
+    assert urls == {
+        "cli": ("https://cli.example.com", "https://cli.example.com/"),
+        "environment": ("https://env.example.com", "https://env.example.com/"),
+        "twin": ("https://cli.example.com", "https://cli.example.com/"),  # same address
+        "mine": ("https://mine.example.com", "https://mine.example.com"),
+    }
