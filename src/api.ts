@@ -160,6 +160,14 @@ export interface IBundlePreview {
   warnings?: string[];
 }
 
+/**
+ * Where the inspected Python comes from: the notebook's running kernel, the
+ * kernelspec of its session ("kernelspec") or named in the notebook
+ * ("notebook"), or, when none resolved, the Jupyter server's own ("server").
+ */
+export type InterpreterSource =
+  'kernel' | 'kernelspec' | 'notebook' | 'server' | 'given';
+
 /** The environment a notebook will be published with (`POST environment`). */
 export interface IEnvironment {
   python?: string;
@@ -169,7 +177,21 @@ export interface IEnvironment {
   packages?: string[];
   warnings?: string[];
   bundle?: IBundlePreview;
+  /** The app mode inspected (the form's, a record's, or the guessed one). */
+  app_mode?: string;
+  /** For a `.py` app: the app mode its imports suggest, null when none. */
+  detected_app_mode?: string | null;
+  interpreter_source?: InterpreterSource | string;
+  /** The kernelspec of the interpreter (or the one the notebook names). */
+  kernel_name?: string | null;
   [key: string]: unknown;
+}
+
+/** What is known of a file at once, before any inspection (`GET environment?path=`). */
+export interface IFileFacts {
+  path: string;
+  /** For a `.py` file: the app mode its imports suggest, null when none. */
+  detected_app_mode: string | null;
 }
 
 /** A deployment record of a file (`GET deployments?path=`). */
@@ -359,6 +381,14 @@ export async function deleteContent(
     `servers/${encodeURIComponent(server)}/content/${encodeURIComponent(guid)}`,
     { method: 'DELETE' }
   );
+}
+
+/** `GET environment?path=`: what is known of a file at once (its app mode's guess). */
+export async function getFileFacts(path: string): Promise<IFileFacts> {
+  const data = await requestAPI<Partial<IFileFacts>>(
+    `environment?path=${encodeURIComponent(path)}`
+  );
+  return { path, detected_app_mode: data?.detected_app_mode ?? null };
 }
 
 /** `POST environment`: what a file would be published with, and the bundle's files. */

@@ -21,6 +21,7 @@ import {
   writeManifest
 } from './api';
 import { ConnectPanel } from './components/ConnectPanel';
+import { APP_MODES } from './components/PublishForm';
 import { basename, openUrl } from './components/hooks';
 import { connectIcon } from './icons';
 import { ConnectModel, deploymentServer, publishableKind } from './model';
@@ -218,6 +219,17 @@ function writtenFiles(result: IManifestResult): string[] {
   return [];
 }
 
+/** The app type a written manifest names ("Streamlit"), null when it names none. */
+export function manifestAppType(result: IManifestResult): string | null {
+  const manifest = result?.manifest as
+    { metadata?: { appmode?: unknown } } | undefined;
+  const mode = manifest?.metadata?.appmode;
+  if (typeof mode !== 'string' || !mode) {
+    return null;
+  }
+  return APP_MODES.find(([value]) => value === mode)?.[1] ?? mode;
+}
+
 /** The file of a command, or a hint to the user (and null) when there is none. */
 function pathOrHint(
   context: ICommandContext,
@@ -338,13 +350,18 @@ export function addCommands(context: ICommandContext): void {
         mode: kind === 'python' ? 'app' : 'source'
       };
       try {
-        // An app keeps the type it was published with.
-        const published = await listDeployments(path).catch(() => []);
-        const appMode = published.find(d =>
-          d.app_mode?.startsWith('python-')
-        )?.app_mode;
-        if (kind === 'python' && appMode) {
-          request.app_mode = appMode;
+        // The type given to the command wins; else an app keeps the type it
+        // was published with; else the server guesses it from the imports.
+        if (kind === 'python') {
+          const appMode =
+            typeof args.app_mode === 'string' && args.app_mode
+              ? args.app_mode
+              : (await listDeployments(path).catch(() => [])).find(d =>
+                  d.app_mode?.startsWith('python-')
+                )?.app_mode;
+          if (appMode) {
+            request.app_mode = appMode;
+          }
         }
         let result: IManifestResult;
         try {
@@ -370,10 +387,17 @@ export function addCommands(context: ICommandContext): void {
           result = await writeManifest(request, true);
         }
         const written = writtenFiles(result).map(basename);
+        const files = written.length > 0 ? written.join(', ') : 'manifest.json';
+        const appType = kind === 'python' ? manifestAppType(result) : null;
         Notification.success(
-          written.length > 0
-            ? trans.__('Wrote %1 beside %2.', written.join(', '), name)
-            : trans.__('Wrote manifest.json beside %1.', name),
+          appType
+            ? trans.__(
+                'Wrote %1 beside %2 (app type: %3).',
+                files,
+                name,
+                appType
+              )
+            : trans.__('Wrote %1 beside %2.', files, name),
           { autoClose: 5000 }
         );
         void app.commands.execute('filebrowser:refresh').catch(() => undefined);

@@ -404,11 +404,16 @@ export class ConnectModel implements IDisposable {
     this._environment = { value: null, loading: false, error: null };
     this._environmentChoices = null;
     this._environmentSeq += 1;
+    this._detectedAppMode = null;
     this._currentPathChanged.emit(path);
     this._deploymentsChanged.emit(this._deployments);
     this._environmentChanged.emit(this._environment);
+    this._detectedAppModeChanged.emit(null);
     if (path) {
       void this.refreshDeployments();
+    }
+    if (publishableKind(path) === 'python') {
+      void this.refreshDetectedAppMode();
     }
   }
 
@@ -447,6 +452,47 @@ export class ConnectModel implements IDisposable {
       this._deploymentsChanged.emit(next);
     }
     return next.value;
+  }
+
+  /**
+   * For a `.py` file: the app mode its imports suggest (Streamlit, FastAPI,
+   * ...), the form's default when no record and no choice of the user says
+   * otherwise; null when unknown (not a `.py`, no framework import, not loaded yet).
+   */
+  get detectedAppMode(): string | null {
+    return this._detectedAppMode;
+  }
+
+  get detectedAppModeChanged(): ISignal<this, string | null> {
+    return this._detectedAppModeChanged;
+  }
+
+  /** Ask the server which app mode the current `.py` file's imports suggest. */
+  async refreshDetectedAppMode(): Promise<string | null> {
+    const path = this._currentPath;
+    if (publishableKind(path) !== 'python') {
+      return null;
+    }
+    let detected: string | null = null;
+    try {
+      detected = (await api.getFileFacts(path!))?.detected_app_mode ?? null;
+    } catch {
+      // Only a default of the form: without it the form starts on Dash.
+      return null;
+    }
+    this._setDetectedAppMode(path, detected);
+    return detected;
+  }
+
+  private _setDetectedAppMode(path: string | null, mode: string | null): void {
+    if (
+      path === this._currentPath &&
+      !this.isDisposed &&
+      mode !== this._detectedAppMode
+    ) {
+      this._detectedAppMode = mode;
+      this._detectedAppModeChanged.emit(mode);
+    }
   }
 
   /** The environment the current file would be published with. */
@@ -488,6 +534,10 @@ export class ConnectModel implements IDisposable {
       this._environment = next;
       this._environmentChoices = choiceKey(choices);
       this._environmentChanged.emit(next);
+      if (next.value && 'detected_app_mode' in next.value) {
+        // A fresher look at the file (it may have been edited since).
+        this._setDetectedAppMode(path, next.value.detected_app_mode ?? null);
+      }
     }
     return next.value;
   }
@@ -734,6 +784,7 @@ export class ConnectModel implements IDisposable {
     error: null
   };
   private _currentPath: string | null = null;
+  private _detectedAppMode: string | null = null;
   private _deployments: ILoadable<ReadonlyArray<IDeployment>> = {
     value: [],
     loading: false,
@@ -760,6 +811,7 @@ export class ConnectModel implements IDisposable {
     this,
     ILoadable<IEnvironment | null>
   >(this);
+  private _detectedAppModeChanged = new Signal<this, string | null>(this);
   private _jobChanged = new Signal<this, IJob>(this);
   private _jobResumed = new Signal<this, IJob>(this);
 }

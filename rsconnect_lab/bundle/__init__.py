@@ -1,5 +1,6 @@
 """Bundles as Connect expects them: manifest.json first, then a streamed, parallel tar.gz."""
 
+from .appmode import FRAMEWORK_MODES, app_mode_from_source, detect_app_mode, guess_app_mode
 from .build import (
     Bundle,
     BundlePreview,
@@ -16,6 +17,7 @@ from .plan import BundleSpec
 
 __all__ = [
     "APP_MODES",
+    "FRAMEWORK_MODES",
     "NOTEBOOK_MODES",
     "Bundle",
     "BundleError",
@@ -24,8 +26,11 @@ __all__ = [
     "Excluded",
     "PreviewFile",
     "WrittenFiles",
+    "app_mode_from_source",
     "canonical_mode",
     "default_entrypoint",
+    "detect_app_mode",
+    "guess_app_mode",
     "make_bundle",
     "preview_bundle",
     "write_manifest",

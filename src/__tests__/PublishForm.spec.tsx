@@ -2,7 +2,8 @@
 jest.mock('../api', () => ({
   ...jest.requireActual('../api'),
   listServers: jest.fn(),
-  listDeployments: jest.fn()
+  listDeployments: jest.fn(),
+  getFileFacts: jest.fn()
 }));
 jest.mock('@jupyterlab/apputils', () => ({
   Dialog: {},
@@ -296,6 +297,74 @@ describe('PublishPanel', () => {
       app_mode: 'python-dash',
       entrypoint: 'app'
     });
+  });
+
+  it("starts a new app on the type its imports suggest, noting it's a guess", async () => {
+    mocked.getFileFacts.mockResolvedValue({
+      path: 'apps/app.py',
+      detected_app_mode: 'python-streamlit'
+    });
+    await show('apps/app.py');
+    expect(mocked.getFileFacts).toHaveBeenCalledWith('apps/app.py');
+    expect(field<HTMLSelectElement>('app_mode').value).toBe('python-streamlit');
+    expect(
+      container.querySelector('.jp-RSConnect-appModeHint')?.textContent
+    ).toContain('Guessed from the imports of app.py');
+    await submit();
+    expect(onPublish.mock.calls[0][0].request.app_mode).toBe(
+      'python-streamlit'
+    );
+  });
+
+  it("keeps a record's app type over the guess, and the user's choice over both", async () => {
+    mocked.getFileFacts.mockResolvedValue({
+      path: 'apps/app.py',
+      detected_app_mode: 'python-streamlit'
+    });
+    mocked.listDeployments.mockResolvedValue([
+      {
+        server_name: 'local',
+        server_url: 'http://127.0.0.1:3939',
+        content_guid: 'g-api',
+        title: 'API',
+        mode: 'app',
+        app_mode: 'python-fastapi'
+      }
+    ]);
+    await show('apps/app.py');
+    expect(field<HTMLSelectElement>('app_mode').value).toBe('python-fastapi');
+    expect(container.querySelector('.jp-RSConnect-appModeHint')).toBeNull();
+    await choose('app_mode', 'python-api');
+    await submit();
+    expect(onPublish.mock.calls[0][0].request.app_mode).toBe('python-api');
+
+    // New content: the guess, until the user picks another type.
+    await choose('target', 'new');
+    expect(field<HTMLSelectElement>('app_mode').value).toBe('python-streamlit');
+    await choose('app_mode', 'python-gradio');
+    mocked.getFileFacts.mockResolvedValue({
+      path: 'apps/app.py',
+      detected_app_mode: 'python-bokeh'
+    });
+    await act(async () => {
+      await model.refreshDetectedAppMode();
+    });
+    expect(field<HTMLSelectElement>('app_mode').value).toBe('python-gradio');
+  });
+
+  it('starts on Dash when the imports suggest no framework', async () => {
+    mocked.getFileFacts.mockResolvedValue({
+      path: 'apps/app.py',
+      detected_app_mode: null
+    });
+    await show('apps/app.py');
+    expect(field<HTMLSelectElement>('app_mode').value).toBe('python-dash');
+    expect(container.querySelector('.jp-RSConnect-appModeHint')).toBeNull();
+  });
+
+  it('asks for no guess about a notebook', async () => {
+    await show('work/report.ipynb');
+    expect(mocked.getFileFacts).not.toHaveBeenCalled();
   });
 
   function button(text: string | RegExp): HTMLButtonElement | undefined {

@@ -1,15 +1,22 @@
 /** Which file a command is about. */
-jest.mock('@jupyterlab/apputils', () => ({
-  Dialog: {},
-  Notification: {},
-  showDialog: jest.fn()
-}));
+jest.mock('@jupyterlab/apputils', () =>
+  jest.requireActual('./support/apputils').apputilsMock()
+);
 jest.mock('@jupyterlab/docregistry', () => ({ DocumentWidget: class {} }));
+jest.mock('../api', () => ({
+  ...jest.requireActual('../api'),
+  listDeployments: jest.fn(),
+  writeManifest: jest.fn()
+}));
 
+import { Notification } from '@jupyterlab/apputils';
+
+import * as api from '../api';
 import {
   CommandIDs,
   addCommands,
   followActiveDocument,
+  manifestAppType,
   resolvePath
 } from '../commands';
 import { ConnectModel } from '../model';
@@ -146,5 +153,92 @@ describe('followActiveDocument', () => {
     activate(documentTab('a.ipynb'));
     activate(documentTab('notes.md'));
     expect(model.currentPath).toBe('a.ipynb');
+  });
+});
+
+describe('Write manifest for git publishing', () => {
+  const mocked = api as jest.Mocked<typeof api>;
+
+  function setup(): { execute: (args: any) => Promise<unknown> } {
+    const { CommandRegistry } = jest.requireActual('@lumino/commands');
+    const commands = new CommandRegistry();
+    commands.addCommand('filebrowser:refresh', { execute: () => undefined });
+    addCommands({
+      app: { commands, shell: { currentWidget: null } },
+      model: new ConnectModel(),
+      panel: {},
+      trans
+    } as any);
+    return {
+      execute: args => commands.execute(CommandIDs.writeManifest, args)
+    };
+  }
+
+  const written = (appmode: string): api.IManifestResult => ({
+    created: ['apps/manifest.json'],
+    skipped: [],
+    manifest: { metadata: { appmode } }
+  });
+
+  beforeEach(() => {
+    jest.clearAllMocks();
+    mocked.listDeployments.mockResolvedValue([]);
+  });
+
+  it("leaves a new app's type to the server's guess, and says which it wrote", async () => {
+    mocked.writeManifest.mockResolvedValue(written('python-streamlit'));
+    await setup().execute({ path: 'apps/app.py' });
+    expect(mocked.writeManifest).toHaveBeenCalledWith(
+      { path: 'apps/app.py', mode: 'app' },
+      false
+    );
+    expect(Notification.success).toHaveBeenCalledWith(
+      'Wrote manifest.json beside app.py (app type: Streamlit).',
+      expect.anything()
+    );
+  });
+
+  it('keeps the type an app was published with', async () => {
+    mocked.listDeployments.mockResolvedValue([
+      { content_guid: 'g1', app_mode: 'python-fastapi' }
+    ]);
+    mocked.writeManifest.mockResolvedValue(written('python-fastapi'));
+    await setup().execute({ path: 'apps/app.py' });
+    expect(mocked.writeManifest).toHaveBeenCalledWith(
+      { path: 'apps/app.py', mode: 'app', app_mode: 'python-fastapi' },
+      false
+    );
+  });
+
+  it('takes the type given to the command over the record', async () => {
+    mocked.listDeployments.mockResolvedValue([
+      { content_guid: 'g1', app_mode: 'python-fastapi' }
+    ]);
+    mocked.writeManifest.mockResolvedValue(written('python-api'));
+    await setup().execute({ path: 'apps/app.py', app_mode: 'python-api' });
+    expect(mocked.writeManifest).toHaveBeenCalledWith(
+      { path: 'apps/app.py', mode: 'app', app_mode: 'python-api' },
+      false
+    );
+    expect(mocked.listDeployments).not.toHaveBeenCalled();
+  });
+
+  it('sends no app type for a notebook', async () => {
+    mocked.writeManifest.mockResolvedValue(written('jupyter-static'));
+    await setup().execute({ path: 'work/report.ipynb' });
+    expect(mocked.writeManifest).toHaveBeenCalledWith(
+      { path: 'work/report.ipynb', mode: 'source' },
+      false
+    );
+    expect(Notification.success).toHaveBeenCalledWith(
+      'Wrote manifest.json beside report.ipynb.',
+      expect.anything()
+    );
+  });
+
+  it('names the app type of a manifest', () => {
+    expect(manifestAppType(written('python-api'))).toBe('Flask (WSGI)');
+    expect(manifestAppType(written('python-new-kind'))).toBe('python-new-kind');
+    expect(manifestAppType({ created: [] })).toBeNull();
   });
 });

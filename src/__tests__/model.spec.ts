@@ -17,7 +17,8 @@ jest.mock('../api', () => {
     checkPublish: jest.fn(),
     cancelJob: jest.fn(),
     listDeployments: jest.fn(),
-    inspectEnvironment: jest.fn()
+    inspectEnvironment: jest.fn(),
+    getFileFacts: jest.fn()
   };
 });
 
@@ -320,6 +321,43 @@ describe('ConnectModel', () => {
         server: 'local'
       });
       expect(model.environment.value?.python_version).toBe('3.11.7');
+    });
+
+    it("learns the app mode a .py file's imports suggest, for that file only", async () => {
+      let answer: (facts: api.IFileFacts) => void = () => undefined;
+      mocked.getFileFacts.mockReturnValueOnce(
+        new Promise(resolve => (answer = resolve))
+      );
+      const seen: (string | null)[] = [];
+      model.detectedAppModeChanged.connect((_, mode) => seen.push(mode));
+      model.currentPath = 'apps/app.py';
+      expect(mocked.getFileFacts).toHaveBeenCalledWith('apps/app.py');
+      // Another file was opened before the answer came: it is not applied.
+      model.currentPath = 'other.ipynb';
+      answer({ path: 'apps/app.py', detected_app_mode: 'python-streamlit' });
+      await new Promise(resolve => setTimeout(resolve, 0));
+      expect(model.detectedAppMode).toBeNull();
+      expect(mocked.getFileFacts).toHaveBeenCalledTimes(1);
+
+      mocked.getFileFacts.mockResolvedValue({
+        path: 'apps/app.py',
+        detected_app_mode: 'python-fastapi'
+      });
+      model.currentPath = 'apps/app.py';
+      await model.refreshDetectedAppMode();
+      expect(model.detectedAppMode).toBe('python-fastapi');
+      // An inspection looks at the file again (it may have been edited).
+      mocked.inspectEnvironment.mockResolvedValue({
+        detected_app_mode: 'python-api'
+      });
+      await model.refreshEnvironment({ mode: 'app' });
+      expect(model.detectedAppMode).toBe('python-api');
+      // A failed look-up leaves no guess behind.
+      mocked.getFileFacts.mockRejectedValue(new ApiError('down'));
+      model.currentPath = 'b.py';
+      await model.refreshDetectedAppMode();
+      expect(model.detectedAppMode).toBeNull();
+      expect(seen).toContain('python-fastapi');
     });
 
     it('knows what can be published', () => {

@@ -41,6 +41,9 @@ export const APP_MODES: ReadonlyArray<[string, string]> = [
   ['python-api', 'Flask (WSGI)']
 ];
 
+/** The app type of a `.py` file whose imports name no framework Connect knows. */
+export const DEFAULT_APP_MODE = 'python-dash';
+
 /** The hide-input choice of a deployment record ('none' when it has none). */
 export function recordedHideInput(
   deployment: IDeployment | null | undefined
@@ -204,13 +207,21 @@ function PublishForm(props: {
           ? 'source'
           : model.settings.defaultMode));
 
-  // An app keeps the type it was published with, unless the user picks another.
+  // An app keeps the type it was published with, unless the user picks another;
+  // a new one starts on the type its imports suggest.
+  const known = (value: string | null | undefined): value is string =>
+    !!value && APP_MODES.some(([mode]) => mode === value);
   const recordedAppMode = targetDeployment?.app_mode;
+  const detectedAppMode = model.detectedAppMode;
+  const appModeGuessed =
+    appMode === undefined && !known(recordedAppMode) && known(detectedAppMode);
   const effectiveAppMode =
     appMode ??
-    (recordedAppMode && APP_MODES.some(([value]) => value === recordedAppMode)
+    (known(recordedAppMode)
       ? recordedAppMode
-      : 'python-dash');
+      : known(detectedAppMode)
+        ? detectedAppMode
+        : DEFAULT_APP_MODE);
   // Hidden code stays hidden on update: the record's choice is the default.
   const effectiveHideInput = hideInput ?? recordedHideInput(targetDeployment);
   const entrypointText =
@@ -456,6 +467,14 @@ function PublishForm(props: {
               ))}
             </HTMLSelect>
           </label>
+          {appModeGuessed && (
+            <div className="jp-RSConnect-hint jp-RSConnect-appModeHint">
+              {trans.__(
+                'Guessed from the imports of %1; choose another type if it is wrong.',
+                basename(path)
+              )}
+            </div>
+          )}
           <label className="jp-RSConnect-field">
             <span>{trans.__('Entrypoint')}</span>
             <input
@@ -598,6 +617,7 @@ export function PublishPanel(props: {
     model.serversChanged,
     model.deploymentsChanged,
     model.environmentChanged,
+    model.detectedAppModeChanged,
     model.settingsChanged,
     model.jobChanged
   ]);

@@ -1,0 +1,108 @@
+"""`GET/POST environment` and `POST manifest` through jp_fetch: the guessed app mode."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from tornado.httpclient import AsyncHTTPClient, HTTPClientError
+from traitlets.config import Config
+
+Api = Callable[..., Awaitable[tuple[int, Any]]]
+
+STREAMLIT_APP = "import streamlit as st\n\nst.title('hello')\n"
+
+
+@pytest.fixture
+def jp_server_config(tmp_path: Path) -> Config:
+    return Config(
+        {
+            "ServerApp": {"jpserver_extensions": {"rsconnect_lab": True}},
+            "RSConnectLab": {"data_dir": str(tmp_path / "rsconnect_lab_data")},
+        }
+    )
+
+
+@pytest.fixture
+def api(jp_fetch: Any) -> Api:
+    async def call(method: str, *parts: str, body: Any = None, **params: str) -> tuple[int, Any]:
+        kwargs: dict[str, Any] = {"method": method}
+        if body is not None:
+            kwargs["body"] = json.dumps(body)
+        if params:
+            kwargs["params"] = params
+        try:
+            response = await jp_fetch("rsconnect-lab", *parts, **kwargs)
+        except HTTPClientError as err:
+            assert err.response is not None
+            return err.code, json.loads(err.response.body or b"null")
+        return response.code, json.loads(response.body) if response.body else None
+
+    return call
+
+
+def _app(root: Path, source: str = STREAMLIT_APP, *, requirements: bool = True) -> str:
+    folder = root / "st"
+    folder.mkdir(exist_ok=True)
+    (folder / "app.py").write_text(source)
+    if requirements:
+        (folder / "requirements.txt").write_text("streamlit\n")
+    return "st/app.py"
+
+
+async def test_get_environment_requires_jupyter_auth(
+    jp_fetch: Any, jp_base_url: str, http_server_port: tuple[Any, int]
+) -> None:
+    url = (
+        f"http://127.0.0.1:{http_server_port[-1]}{jp_base_url}rsconnect-lab/environment?path=app.py"
+    )
+    with pytest.raises(HTTPClientError) as err:
+        await AsyncHTTPClient().fetch(url)
+    assert err.value.code == 403
+
+
+async def test_get_environment_guesses_the_app_mode(api: Api, jp_root_dir: Path) -> None:
+    path = _app(jp_root_dir)
+    assert await api("GET", "environment", path=path) == (
+        200,
+        {"path": path, "detected_app_mode": "python-streamlit"},
+    )
+    (jp_root_dir / "plain.py").write_text("print('no framework')\n")
+    status, body = await api("GET", "environment", path="plain.py")
+    assert (status, body["detected_app_mode"]) == (200, None)
+    status, body = await api("GET", "environment", path="missing.py")
+    assert (status, body["reason"]) == (404, "not_found")
+    status, body = await api("GET", "environment", path="../outside.py")
+    assert (status, body["reason"]) == (403, "forbidden_path")
+
+
+async def test_post_environment_uses_the_guess_unless_a_mode_is_given(
+    api: Api, jp_root_dir: Path
+) -> None:
+    path = _app(jp_root_dir)
+    status, env = await api("POST", "environment", body={"path": path})
+    assert status == 200, env
+    assert (env["mode"], env["app_mode"]) == ("app", "python-streamlit")
+    assert env["detected_app_mode"] == "python-streamlit"
+    status, env = await api("POST", "environment", body={"path": path, "app_mode": "python-dash"})
+    assert status == 200, env
+    assert (env["app_mode"], env["detected_app_mode"]) == ("python-dash", "python-streamlit")
+
+
+async def test_manifest_gets_the_guessed_app_mode(api: Api, jp_root_dir: Path) -> None:
+    path = _app(jp_root_dir, "from flask import Flask\n\napp = Flask(__name__)\n")
+    status, body = await api("POST", "manifest", body={"path": path, "mode": "app"})
+    assert status == 201, body
+    written = json.loads((jp_root_dir / "st" / "manifest.json").read_text())
+    assert written["metadata"]["appmode"] == "python-api"  # as rsconnect-python's `flask`
+    status, body = await api(
+        "POST",
+        "manifest",
+        body={"path": path, "app_mode": "python-fastapi", "overwrite": True},
+    )
+    assert status in (200, 201), body
+    written = json.loads((jp_root_dir / "st" / "manifest.json").read_text())
+    assert written["metadata"]["appmode"] == "python-fastapi"
