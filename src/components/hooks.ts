@@ -10,6 +10,10 @@ export function useSignals(signals: ReadonlyArray<ISignal<any, any>>): void {
   useEffect(() => {
     const bump = (): void => setTick(tick => tick + 1);
     signals.forEach(signal => signal.connect(bump));
+    // A signal that fired between the first render and this effect found no
+    // listener (say the server list arrived while the panel mounted): render
+    // once more so the component never shows a state that is already over.
+    bump();
     return () => {
       signals.forEach(signal => signal.disconnect(bump));
     };
