@@ -11,7 +11,8 @@ from pathlib import Path
 from .probe import Distribution
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-_INCLUDE = re.compile(r"^\s*(-r|--requirement|-c|--constraint)(\s*=\s*|\s+|(?=\S))(\S+)")
+_INCLUDE = re.compile(r"^\s*(-r|--requirement)(\s*=\s*|\s+|(?=\S))(\S+)")
+_CONSTRAINT = re.compile(r"^\s*(-c|--constraint)(\s*=\s*|\s+|(?=\S))(\S+)")
 _LOCAL = re.compile(r"^\s*(-e\s|--editable|\.{0,2}/|file:)")
 
 
@@ -108,9 +109,11 @@ def generated_text(lines: list[str], *, now: datetime.datetime | None = None) ->
 
 
 def read_requirements(path: Path, installed: Mapping[str, str]) -> Filtered:
-    """requirements.txt filtered as rsconnect-python does (CRLF kept); nested ``-r``/``-c``
-    files are inlined (their paths are relative to the including file) since the bundle
-    would not carry them."""
+    """requirements.txt filtered as rsconnect-python does (CRLF kept); nested ``-r`` files are
+    inlined (their paths are relative to the including file) since the bundle would not carry
+    them. A ``-c`` constraints file is not: its pins only limit versions, and inlined they
+    would become requirements. Its line is commented out with a warning (Connect cannot
+    read a file the bundle lacks, so keeping the line would break the install)."""
     out = Filtered([])
     _inline(path, installed, out, seen=set())
     return out
@@ -129,6 +132,17 @@ def _inline(path: Path, installed: Mapping[str, str], out: Filtered, seen: set[P
         pending.clear()
 
     for line in text.split("\n"):
+        constraint = _CONSTRAINT.match(line)
+        if constraint is not None:
+            flush()
+            commented = "# " + line.rstrip("\r")
+            out.lines.append(f"{commented}  (constraints file not included)")
+            out.warnings.append(
+                f"{path.name} applies the constraints file {constraint.group(3)}, which is not "
+                "included: Connect installs from requirements.txt alone, so its pins are not "
+                "applied. Pin those versions in requirements.txt if they matter."
+            )
+            continue
         match = _INCLUDE.match(line)
         if match is None:
             pending.append(line)

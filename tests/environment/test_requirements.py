@@ -42,3 +42,19 @@ def test_requirement_name() -> None:
     assert requirement_name("# comment") is None
     assert requirement_name("-r other.txt") is None
     assert requirement_name("pkg @ https://x/y.whl") == "pkg"
+
+
+def test_constraints_files_are_not_inlined_as_requirements(tmp_path: Path) -> None:
+    (tmp_path / "constraints.txt").write_text("urllib3<2\nnumpy==1.26.4\n")
+    (tmp_path / "base.txt").write_text("flask==3\n")
+    (tmp_path / "requirements.txt").write_text(
+        "requests==2.31\n-c constraints.txt\n--constraint=constraints.txt\n-r base.txt\n"
+    )
+    out = read_requirements(tmp_path / "requirements.txt", {})
+    names = {requirement_name(line) for line in out.lines} - {None}
+    assert names == {"requests", "flask"}  # -r is still inlined; no pin became a requirement
+    assert not any(line.lstrip().startswith(("-c", "--constraint")) for line in out.lines)
+    assert "# -c constraints.txt  (constraints file not included)" in out.lines
+    constraint_warnings = [w for w in out.warnings if "constraints.txt" in w]
+    assert len(constraint_warnings) == 2
+    assert all("not included" in w and "not applied" in w for w in constraint_warnings)
