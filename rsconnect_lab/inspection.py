@@ -10,6 +10,7 @@ from typing import Any
 from .bundle import detect_app_mode
 from .connect import ConnectClient
 from .connect.errors import ConnectError
+from .environment import server_python_warning
 from .packaging import inspect_environment, preview, resolve_interpreter, write_manifest
 from .paths import check_file, relative_to_root, resolve_in_root
 from .plan import PublishPlan
@@ -58,6 +59,13 @@ async def describe(
     assert env is not None
     source = interpreter.source if interpreter else "server"
     kernel_name = interpreter.kernel_name if interpreter else None
+    warnings = list(env.warnings)
+    if source == "server":
+        warning = server_python_warning(
+            plan.path.name, kernel_name, env.source, snapshot=plan.mode == "static"
+        )
+        if warning:
+            warnings.insert(0, warning)
     preview_json = (await preview(plan, env)).to_json()
     for item in preview_json["files"]:
         item.pop("source", None)  # the server's own paths stay on the server
@@ -69,6 +77,7 @@ async def describe(
         "interpreter_source": source,
         "kernel_name": kernel_name,
         **env.to_json(),
+        "warnings": warnings,
         # The preview repeats the environment's warnings; the form shows each once.
         "bundle": {
             **preview_json,

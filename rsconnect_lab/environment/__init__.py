@@ -3,7 +3,12 @@
 from .detect import detect_environment
 from .interpreter import kernel_interpreter, notebook_kernel_name, process_executable, resolve_argv0
 from .model import Environment, EnvironmentDetectionError, Interpreter
-from .preflight import imported_modules, missing_import_warnings, python_version_warnings
+from .preflight import (
+    imported_modules,
+    missing_import_warnings,
+    python_version_warnings,
+    server_python_warning,
+)
 from .probe import Probe, ProbeError, clear_cache, run_probe
 
 __all__ = [
@@ -22,4 +27,5 @@ __all__ = [
     "python_version_warnings",
     "resolve_argv0",
     "run_probe",
+    "server_python_warning",
 ]

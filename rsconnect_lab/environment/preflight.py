@@ -116,6 +116,43 @@ def missing_import_warnings(
     return warnings
 
 
+def server_python_warning(
+    file_name: str, kernel_name: str | None, package_source: str, *, snapshot: bool = False
+) -> str | None:
+    """The warning when no running kernel or kernelspec of the file was found and the
+    Jupyter server's own Python stands in for it: what that means, and how to fix it.
+
+    None for an app with its own requirements.txt: an app has no kernel, and its packages are
+    the listed ones (the preview still names the Python it was inspected with).
+    """
+    if snapshot:
+        what = "the Python shown is"
+    elif package_source == "requirements.txt":
+        what = "the Python version and the import checks are"
+    else:
+        what = "the packages listed are"
+    if file_name.endswith(".py"):
+        if package_source == "requirements.txt" and not snapshot:
+            return None
+        return (
+            f"No kernel runs {file_name}, so {what} those of the Jupyter server's own Python."
+            f" Put a requirements.txt with the app's packages beside {file_name},"
+            " then inspect again."
+        )
+    what += " the Jupyter server's, not the notebook kernel's"
+    if kernel_name:
+        return (
+            f"No kernel of {file_name} is running and its kernelspec '{kernel_name}' is not"
+            f" installed on this Jupyter server, so {what}. Start the notebook's kernel, or"
+            f" install the kernelspec '{kernel_name}' (or select another kernel for the"
+            " notebook), then inspect again."
+        )
+    return (
+        f"No kernel of {file_name} is running and it names no kernelspec, so {what}."
+        " Start the notebook's kernel (select one when asked), then inspect again."
+    )
+
+
 def _version_tuple(text: str) -> tuple[int, ...]:
     return tuple(int(p) for p in re.findall(r"\d+", text)[:3])
 

@@ -24,7 +24,8 @@ import { ApiError, IJob } from '../api';
 import { chooseDeployment, openableDeployments } from '../commands';
 import {
   EnvironmentPreview,
-  PREVIEW_DEBOUNCE
+  PREVIEW_DEBOUNCE,
+  interpreterOrigin
 } from '../components/EnvironmentPreview';
 import { ErrorMessage, errorHint } from '../components/ErrorMessage';
 import { ConnectModel } from '../model';
@@ -301,5 +302,92 @@ describe('EnvironmentPreview', () => {
     expect(container.querySelector('details')!.getAttribute('data-stale')).toBe(
       null
     );
+  });
+
+  async function openPreview(mode: api.PublishMode): Promise<void> {
+    render(mode);
+    await act(async () => {
+      const details = container.querySelector('details')!;
+      details.open = true;
+      details.dispatchEvent(new Event('toggle'));
+    });
+    await settle(0);
+    render(mode);
+  }
+
+  it('names the kernel the packages come from', async () => {
+    mocked.inspectEnvironment.mockResolvedValue({
+      python: '/opt/py/bin/python',
+      python_version: '3.11.7',
+      source: 'pip freeze',
+      packages: ['pandas==2.2.0'],
+      interpreter_source: 'kernel',
+      kernel_name: 'py311'
+    });
+    await openPreview('source');
+    const line = container.querySelector('.jp-RSConnect-interpreter')!;
+    expect(line.textContent).toBe(
+      'Interpreter: from the running kernel (py311)'
+    );
+    expect(line.getAttribute('data-source')).toBe('kernel');
+    expect(line.getAttribute('title')).toBe('/opt/py/bin/python');
+  });
+
+  it("shows when the Jupyter server's Python stands in, with the server's warning", async () => {
+    const warning =
+      "No kernel of report.ipynb is running and its kernelspec 'ghost' is not installed on this Jupyter server, so the packages listed are the Jupyter server's, not the notebook kernel's.";
+    mocked.inspectEnvironment.mockResolvedValue({
+      python: '/srv/jupyter/bin/python',
+      python_version: '3.11.7',
+      source: 'pip freeze',
+      packages: ['jupyterlab==4.6.6'],
+      warnings: [warning],
+      interpreter_source: 'server',
+      kernel_name: 'ghost'
+    });
+    await openPreview('source');
+    const line = container.querySelector('.jp-RSConnect-interpreter')!;
+    expect(line.textContent).toBe("Interpreter: the Jupyter server's Python");
+    expect(line.getAttribute('data-source')).toBe('server');
+    expect(
+      Array.from(container.querySelectorAll('.jp-RSConnect-warning')).map(
+        w => w.textContent
+      )
+    ).toEqual([warning]);
+
+    await openPreview('static');
+    await settle(PREVIEW_DEBOUNCE);
+    render('static');
+    expect(container.textContent).toContain(
+      "rendered here with the Jupyter server's Python 3.11.7 (/srv/jupyter/bin/python)"
+    );
+  });
+
+  it('says where the interpreter comes from, through the translator', () => {
+    const spy = {
+      __: jest.fn(
+        (text: string, ...args: unknown[]) =>
+          `[${text.replace(/%(\d+)/g, (_, n) => String(args[Number(n) - 1]))}]`
+      )
+    } as any;
+    expect(interpreterOrigin({ interpreter_source: 'kernel' }, spy)).toBe(
+      '[from the running kernel]'
+    );
+    expect(
+      interpreterOrigin(
+        { interpreter_source: 'kernelspec', kernel_name: 'py311' },
+        spy
+      )
+    ).toBe('[from kernelspec py311]');
+    expect(
+      interpreterOrigin(
+        { interpreter_source: 'notebook', kernel_name: 'py311' },
+        spy
+      )
+    ).toBe('[from kernelspec py311, named in the notebook]');
+    expect(interpreterOrigin({ interpreter_source: 'server' }, spy)).toBe(
+      "[the Jupyter server's Python]"
+    );
+    expect(interpreterOrigin({}, spy)).toBeNull();
   });
 });

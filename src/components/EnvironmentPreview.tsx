@@ -2,7 +2,7 @@ import { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 import { useEffect, useRef, useState } from 'react';
 
-import { IBundlePreview, IEnvironmentRequest } from '../api';
+import { IBundlePreview, IEnvironment, IEnvironmentRequest } from '../api';
 import { ConnectModel, choiceKey } from '../model';
 import { ErrorMessage } from './ErrorMessage';
 
@@ -19,6 +19,32 @@ export function formatSize(bytes: number | null | undefined): string {
     unit += 1;
   }
   return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/**
+ * Where the inspected Python comes from, for people: the running kernel, a
+ * kernelspec, or the Jupyter server's own Python (when no kernel or kernelspec
+ * of the file resolved); null when the server did not say.
+ */
+export function interpreterOrigin(
+  env: IEnvironment,
+  trans: TranslationBundle
+): string | null {
+  const name = env.kernel_name || '?';
+  switch (env.interpreter_source) {
+    case 'kernel':
+      return env.kernel_name
+        ? trans.__('from the running kernel (%1)', env.kernel_name)
+        : trans.__('from the running kernel');
+    case 'kernelspec':
+      return trans.__('from kernelspec %1', name);
+    case 'notebook':
+      return trans.__('from kernelspec %1, named in the notebook', name);
+    case 'server':
+      return trans.__("the Jupyter server's Python");
+    default:
+      return null;
+  }
 }
 
 /** The bundle preview: every file with its size, and what is left out and why. */
@@ -116,6 +142,7 @@ export function EnvironmentPreview(props: {
   }, [open, key, model.currentPath]);
 
   const snapshot = choices.mode === 'static';
+  const origin = value ? interpreterOrigin(value, trans) : null;
   return (
     <details
       className="jp-RSConnect-environment"
@@ -134,11 +161,17 @@ export function EnvironmentPreview(props: {
         <div>
           {snapshot ? (
             <div className="jp-RSConnect-snapshotNote">
-              {trans.__(
-                "HTML snapshot: the notebook is rendered here with the kernel's Python %1 (%2), and only the HTML is published. No packages are published with it.",
-                value.python_version ?? '?',
-                value.python ?? trans.__('unknown interpreter')
-              )}
+              {value.interpreter_source === 'server'
+                ? trans.__(
+                    "HTML snapshot: the notebook is rendered here with the Jupyter server's Python %1 (%2), and only the HTML is published. No packages are published with it.",
+                    value.python_version ?? '?',
+                    value.python ?? trans.__('unknown interpreter')
+                  )
+                : trans.__(
+                    "HTML snapshot: the notebook is rendered here with the kernel's Python %1 (%2), and only the HTML is published. No packages are published with it.",
+                    value.python_version ?? '?',
+                    value.python ?? trans.__('unknown interpreter')
+                  )}
             </div>
           ) : (
             <div className="jp-RSConnect-envMeta">
@@ -147,6 +180,15 @@ export function EnvironmentPreview(props: {
                 value.python_version ?? '?',
                 value.source ?? '?'
               )}
+            </div>
+          )}
+          {origin && (
+            <div
+              className="jp-RSConnect-envMeta jp-RSConnect-interpreter"
+              data-source={value.interpreter_source}
+              title={value.python}
+            >
+              {trans.__('Interpreter: %1', origin)}
             </div>
           )}
           {(value.warnings ?? []).map((w, i) => (

@@ -6,6 +6,7 @@ from rsconnect_lab.environment import (
     imported_modules,
     missing_import_warnings,
     python_version_warnings,
+    server_python_warning,
 )
 
 
@@ -41,3 +42,21 @@ def test_python_versions() -> None:
     assert python_version_warnings("3.11.7", {"installations": []}) == [
         "The server offers no Python installation."
     ]
+
+
+def test_server_python_warning_says_why_and_how_to_fix() -> None:
+    named = server_python_warning("report.ipynb", "ghost", "pip freeze")
+    assert named is not None
+    assert "packages listed are the Jupyter server's" in named
+    assert "kernelspec 'ghost' is not installed" in named
+    assert "Start the notebook's kernel" in named and "install the kernelspec 'ghost'" in named
+    unnamed = server_python_warning("report.ipynb", None, "pip freeze")
+    assert unnamed is not None and "names no kernelspec" in unnamed
+    pinned = server_python_warning("report.ipynb", None, "requirements.txt")
+    assert pinned is not None and "Python version and the import checks" in pinned
+    snapshot = server_python_warning("report.ipynb", None, "pip freeze", snapshot=True)
+    assert snapshot is not None and "Python shown is the Jupyter server's" in snapshot
+    app = server_python_warning("app.py", None, "pip freeze")
+    assert app is not None and "requirements.txt" in app and "server's own Python" in app
+    # An app's own requirements.txt lists its packages: nothing to warn about.
+    assert server_python_warning("app.py", None, "requirements.txt") is None

@@ -1,4 +1,5 @@
-"""`GET/POST environment` and `POST manifest` through jp_fetch: the guessed app mode."""
+"""`GET/POST environment` and `POST manifest` through jp_fetch: the guessed app mode and the
+warning when the Jupyter server's own Python stands in for the kernel's."""
 
 from __future__ import annotations
 
@@ -53,6 +54,16 @@ def _app(root: Path, source: str = STREAMLIT_APP, *, requirements: bool = True) 
     return "st/app.py"
 
 
+def _notebook(root: Path, name: str, kernel: str) -> str:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('hi')")]
+    nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
+    nbformat.write(nb, root / name)
+    return name
+
+
 async def test_get_environment_requires_jupyter_auth(
     jp_fetch: Any, jp_base_url: str, http_server_port: tuple[Any, int]
 ) -> None:
@@ -87,6 +98,9 @@ async def test_post_environment_uses_the_guess_unless_a_mode_is_given(
     assert status == 200, env
     assert (env["mode"], env["app_mode"]) == ("app", "python-streamlit")
     assert env["detected_app_mode"] == "python-streamlit"
+    # The app's own requirements.txt lists its packages: no warning about the server's Python.
+    assert env["interpreter_source"] == "server"
+    assert not any("Jupyter server" in w for w in env["warnings"])
     status, env = await api("POST", "environment", body={"path": path, "app_mode": "python-dash"})
     assert status == 200, env
     assert (env["app_mode"], env["detected_app_mode"]) == ("python-dash", "python-streamlit")
@@ -106,3 +120,24 @@ async def test_manifest_gets_the_guessed_app_mode(api: Api, jp_root_dir: Path) -
     assert status in (200, 201), body
     written = json.loads((jp_root_dir / "st" / "manifest.json").read_text())
     assert written["metadata"]["appmode"] == "python-fastapi"
+
+
+async def test_warns_when_the_servers_python_stands_in(api: Api, jp_root_dir: Path) -> None:
+    path = _notebook(jp_root_dir, "ghost.ipynb", "ghost-kernel-not-installed")
+    status, env = await api("POST", "environment", body={"path": path})
+    assert status == 200, env
+    assert env["interpreter_source"] == "server"
+    assert env["kernel_name"] == "ghost-kernel-not-installed"
+    assert env["source"] == "pip freeze"
+    warning = env["warnings"][0]
+    assert "packages listed are the Jupyter server's" in warning
+    assert "kernelspec 'ghost-kernel-not-installed' is not installed" in warning
+    assert "Start the notebook's kernel" in warning
+    assert warning not in env["bundle"]["warnings"]
+
+    # An installed kernelspec is the notebook's Python: no such warning.
+    path = _notebook(jp_root_dir, "fine.ipynb", "python3")
+    status, env = await api("POST", "environment", body={"path": path})
+    assert status == 200, env
+    assert env["interpreter_source"] in ("notebook", "kernelspec", "kernel")
+    assert not any("Jupyter server's" in w for w in env["warnings"])
