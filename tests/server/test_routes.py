@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import stat
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ import pytest
 from tornado.httpclient import AsyncHTTPClient, HTTPClientError
 
 from rsconnect_lab import __version__
+from rsconnect_lab.handlers import route_table
 
 from .conftest import wait_for_job
 
@@ -400,3 +402,82 @@ async def test_preview_keeps_server_paths_private(
     status, env = await api("POST", "environment", body={"path": path})
     assert status == 200, env
     assert str(jp_root_dir) not in json.dumps(env["bundle"])
+
+
+async def test_the_key_is_in_no_answer_file_or_log_but_the_servers_files(
+    api: Any,
+    emulator: Any,
+    notebook: Any,
+    jp_root_dir: Path,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """After adding a server and publishing with its key, every read route, the files the
+    extension writes (records beside the notebook and in its data dir) and the log are free
+    of the key; only the servers files hold it, readable by the owner alone."""
+    caplog.set_level(logging.DEBUG)
+    _guid, key = emulator.add_user("key-secrecy-user", role="publisher")
+    status, body = await api(
+        "POST", "servers", body={"name": "secret", "url": emulator.url, "api_key": key}
+    )
+    assert status == 201, body
+    path = notebook("secrecy/nb.ipynb", "print('marker-secrecy')")
+    status, body = await api(
+        "POST", "publish", body={"path": path, "server": "secret", "title": "Key secrecy"}
+    )
+    assert status == 202, body
+    job = await wait_for_job(api, body["job"]["id"])
+    assert job["state"] == "succeeded", job["full_log"]
+    status, body = await api(
+        "POST", "publish", body={"path": path, "server": "secret", "dry_run": True}
+    )
+    assert status == 200, body
+
+    answers: list[Any] = [body, job]
+    get_routes = {
+        pattern.removeprefix("rsconnect-lab/")
+        for pattern, handler in route_table()
+        if "get" in handler.__dict__
+    }
+    # Every GET route of the table, by its pattern (a new one must be added here too).
+    gets: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+        "version": (("version",), {}),
+        "servers": (("servers",), {}),
+        "servers/(?P<name>[^/]+)/content": (("servers", "secret", "content"), {}),
+        "jobs": (("jobs",), {}),
+        r"jobs/(?P<job_id>[A-Za-z0-9_-]+)": (("jobs", job["id"]), {}),
+        "deployments": (("deployments",), {"path": path}),
+        "environment": (("environment",), {"path": path}),
+    }
+    assert get_routes <= set(gets), get_routes - set(gets)
+    calls: list[tuple[str, tuple[str, ...], Any, dict[str, str]]] = [
+        ("GET", parts, None, params)
+        for route, (parts, params) in gets.items()
+        if route in get_routes
+    ]
+    calls += [
+        ("POST", ("environment",), {"path": path, "server": "secret"}, {}),
+        ("POST", ("manifest",), {"path": path}, {}),
+    ]
+    for method, parts, payload, params in calls:
+        status, answer = await api(method, *parts, body=payload, **params)
+        assert status < 300, (parts, answer)
+        answers.append(answer)
+    for answer in answers:
+        assert key not in json.dumps(answer)
+
+    servers_files = {
+        tmp_path / "rsconnect_lab_data" / "servers.json",
+        tmp_path / "xdg-config" / "rsconnect-python" / "servers.json",  # saved for the CLI
+    }
+    holders = set()
+    for where in (Path(jp_root_dir), tmp_path):
+        for file in where.rglob("*"):
+            if file.is_file() and key.encode() in file.read_bytes():
+                holders.add(file)
+    assert (Path(jp_root_dir) / "secrecy" / "rsconnect-python" / "nb.json").is_file()
+    assert holders == servers_files
+    for file in servers_files:
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    assert key not in caplog.text
+    assert all(key not in str(r.args) for r in caplog.records)
