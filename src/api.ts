@@ -31,6 +31,11 @@ export interface IServer {
    * null when not verified yet (servers from the environment or rsconnect-python).
    */
   user_role?: string | null;
+  /**
+   * Why an administrator's policy forbids this server here (an address outside
+   * the allowed ones, TLS checks off where that is not allowed); null when usable.
+   */
+  blocked?: string | null;
 }
 
 /** Whether a Connect role may publish (viewers may not). */

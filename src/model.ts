@@ -195,7 +195,8 @@ export class ConnectModel implements IDisposable {
 
   /** The server a new publish goes to unless the user picks another. */
   get defaultServer(): string | null {
-    const servers = this._servers.value;
+    // A server an administrator's policy blocks is listed, never chosen.
+    const servers = this._servers.value.filter(s => !s.blocked);
     const preferred = this._settings.defaultServer;
     if (preferred && servers.some(s => s.name === preferred)) {
       return preferred;

@@ -554,6 +554,53 @@ describe('PublishPanel', () => {
     ).toBe(true);
   });
 
+  it('does not publish to a server an administrator blocks, and says why', async () => {
+    mocked.listServers.mockResolvedValue([
+      {
+        name: 'outside',
+        url: 'https://connect.elsewhere.example',
+        source: 'rsconnect-python',
+        blocked: 'its address is not one of the allowed server URLs.'
+      }
+    ]);
+    await act(() => model.refreshServers());
+    await show('work/report.ipynb');
+    // Never chosen by default, and not a choice in the list...
+    const select = field<HTMLSelectElement>('server');
+    expect(select.value).toBe('');
+    const option = select.querySelector<HTMLOptionElement>(
+      'option[value="outside"]'
+    )!;
+    expect(option.disabled).toBe(true);
+    expect(option.textContent).toBe('outside (blocked)');
+    const publish = container.querySelector<HTMLButtonElement>(
+      '.jp-RSConnect-publishButton'
+    )!;
+    expect(publish.disabled).toBe(true);
+    // ...and when a deployment record points at it, the form says why.
+    mocked.listDeployments.mockResolvedValue([
+      {
+        server_name: 'outside',
+        server_url: 'https://connect.elsewhere.example',
+        content_guid: 'g-out',
+        title: 'Quarterly report',
+        mode: 'with-source',
+        app_mode: 'jupyter-static',
+        content_url: 'https://connect.elsewhere.example/content/g-out/'
+      }
+    ]);
+    await act(() => model.refreshDeployments());
+    expect(field<HTMLSelectElement>('server').value).toBe('outside');
+    expect(
+      container.querySelector('.jp-RSConnect-blockedWarning')!.textContent
+    ).toContain('its address is not one of the allowed server URLs.');
+    const update = container.querySelector<HTMLButtonElement>(
+      '.jp-RSConnect-publishButton'
+    )!;
+    expect(update.disabled).toBe(true);
+    expect(update.title).toContain('does not allow outside');
+  });
+
   it('keeps environment variables after a failed publish, clears them after a success', async () => {
     await show('work/report.ipynb');
     await act(async () => {

@@ -281,4 +281,26 @@ describe('ServerList', () => {
     expect(item.textContent).toContain('as pat · publisher');
     expect(item.querySelector('.jp-RSConnect-viewerWarning')).toBeNull();
   });
+
+  it('lists a server the policy blocks with the reason, never as a choice', async () => {
+    mocked.listServers.mockResolvedValue([
+      {
+        name: 'outside',
+        url: 'http://connect.elsewhere.example',
+        source: 'environment',
+        read_only: true,
+        insecure: true,
+        blocked: 'TLS checks may not be turned off on this JupyterHub.'
+      }
+    ]);
+    await act(() => model.refreshServers());
+    render();
+    const item = container.querySelector('[data-server-name="outside"]')!;
+    expect(item.querySelector('.jp-mod-blocked')!.textContent).toBe('blocked');
+    expect(
+      item.querySelector('.jp-RSConnect-blockedWarning')!.textContent
+    ).toContain('TLS checks may not be turned off on this JupyterHub.');
+    expect(item.textContent).not.toContain('Make default');
+    expect(model.defaultServer).toBeNull();
+  });
 });

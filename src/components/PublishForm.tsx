@@ -180,6 +180,7 @@ function PublishForm(props: {
   }
   const serverEntry = servers.find(s => s.name === effectiveServer) ?? null;
   const viewer = !!serverEntry && !canPublish(serverEntry.user_role);
+  const blocked = serverEntry?.blocked ?? null;
   const serverTargets = deployments
     .filter(
       d =>
@@ -251,7 +252,7 @@ function PublishForm(props: {
 
   const onSubmit = async (event: React.FormEvent): Promise<void> => {
     event.preventDefault();
-    if (missing || viewer || !effectiveServer) {
+    if (missing || viewer || blocked || !effectiveServer) {
       // Never another server's content in place of a removed one.
       return;
     }
@@ -351,9 +352,14 @@ function PublishForm(props: {
               {trans.__('%1 (no longer saved)', effectiveServer)}
             </option>
           )}
+          {!effectiveServer && (
+            <option value="" disabled>
+              {trans.__('No server can be used')}
+            </option>
+          )}
           {servers.map(s => (
-            <option key={s.name} value={s.name}>
-              {s.name}
+            <option key={s.name} value={s.name} disabled={!!s.blocked}>
+              {s.blocked ? trans.__('%1 (blocked)', s.name) : s.name}
             </option>
           ))}
         </HTMLSelect>
@@ -582,13 +588,20 @@ function PublishForm(props: {
         <button
           type="submit"
           className="jp-Button jp-mod-styled jp-mod-accept jp-RSConnect-publishButton"
-          disabled={disabled || !effectiveServer || !!missing || viewer}
+          disabled={
+            disabled || !effectiveServer || !!missing || viewer || !!blocked
+          }
           title={
             missing
               ? trans.__('The server of this deployment is no longer saved.')
-              : viewer
-                ? trans.__('Viewers cannot publish on %1.', effectiveServer)
-                : undefined
+              : blocked
+                ? trans.__(
+                    'An administrator does not allow %1 here.',
+                    effectiveServer
+                  )
+                : viewer
+                  ? trans.__('Viewers cannot publish on %1.', effectiveServer)
+                  : undefined
           }
         >
           {disabled

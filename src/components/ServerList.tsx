@@ -50,12 +50,34 @@ export function roleLabel(
   }
 }
 
-/** The warning about an account that may not publish (a viewer). */
+/** Whether publishing to this server can work at all (policy and role). */
+export function serverUsable(server: IServer): boolean {
+  return !server.blocked && canPublish(server.user_role);
+}
+
+/**
+ * The warning about a server that cannot be used: one an administrator's
+ * policy blocks, or an account that may not publish (a viewer).
+ */
 export function ViewerWarning(props: {
   server: IServer;
   trans: TranslationBundle;
 }): JSX.Element | null {
   const { server, trans } = props;
+  if (server.blocked) {
+    return (
+      <div
+        className="jp-RSConnect-warning jp-RSConnect-blockedWarning"
+        role="note"
+      >
+        {trans.__(
+          'An administrator does not allow %1 here: %2 Publishing and browsing its content are turned off; ask your JupyterHub administrator if you need it.',
+          server.name,
+          server.blocked
+        )}
+      </div>
+    );
+  }
   if (canPublish(server.user_role)) {
     return null;
   }
@@ -133,6 +155,11 @@ function ServerItem(props: {
         {isDefault && (
           <span className="jp-RSConnect-badge">{trans.__('default')}</span>
         )}
+        {server.blocked && (
+          <span className="jp-RSConnect-badge jp-mod-blocked">
+            {trans.__('blocked')}
+          </span>
+        )}
       </div>
       <div className="jp-RSConnect-serverUrl" title={server.url}>
         {server.url}
@@ -157,7 +184,7 @@ function ServerItem(props: {
         >
           {trans.__('Verify')}
         </button>
-        {!isDefault && props.onMakeDefault && (
+        {!isDefault && !server.blocked && props.onMakeDefault && (
           <button
             type="button"
             className="jp-RSConnect-linkButton"
@@ -194,7 +221,9 @@ function ServerItem(props: {
       )}
       <ViewerWarning server={server} trans={trans} />
       <ErrorMessage error={removeError} trans={trans} />
-      <ContentList server={server} model={model} trans={trans} />
+      {!server.blocked && (
+        <ContentList server={server} model={model} trans={trans} />
+      )}
     </li>
   );
 }
