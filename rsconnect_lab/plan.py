@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .bundle import APP_MODES, canonical_mode
+from .bundle import APP_MODES, canonical_mode, detect_app_mode
 from .paths import check_file, check_notebook, relative_to_root, resolve_in_root
 from .publish_errors import PublishError
 
@@ -48,7 +48,9 @@ async def make_plan(root_dir: Path, body: Mapping[str, Any]) -> PublishPlan:
         )
     if mode == "app":
         await check_file(path, (".py",))
-        requested = str(body.get("app_mode") or "python-dash")
+        # Without a type from the browser, the file's imports tell it (Dash when they do not).
+        guessed = None if body.get("app_mode") else await detect_app_mode(path)
+        requested = str(body.get("app_mode") or guessed or "python-dash")
         try:
             app_mode = canonical_mode(requested)  # python-flask is python-api
         except ValueError:

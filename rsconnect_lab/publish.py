@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from .connect import ConnectClient
-from .environment import Interpreter
+from .environment import Interpreter, server_python_warning
 from .errors import describe
 from .job import STEP_DOING, STEPS_WITH_TASK_LOG, PublishJob, Step, strip_ansi
 from .packaging import build_bundle, inspect_environment, resolve_interpreter
@@ -311,6 +311,13 @@ class JobManager:
         job.say(
             f"Python {env.python_version} ({env.python}); packages from {env.source}: {len(env.packages)}"
         )
+        if interpreter is None or interpreter.source == "server":
+            # The same warning the preview shows: the log of a publish says it too.
+            stand_in = server_python_warning(
+                job.plan.path.name, interpreter.kernel_name if interpreter else None, env.source
+            )
+            if stand_in:
+                job.say(f"Warning: {stand_in}")
         for warning in env.warnings:
             job.say(f"Warning: {warning}")
         return env

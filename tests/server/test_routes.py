@@ -24,12 +24,31 @@ ROUTES = [
     ("GET", "servers/x/content"),
     ("DELETE", "servers/x/content/abc"),
     ("POST", "environment"),
+    ("GET", "environment?path=x.py"),
     ("POST", "manifest"),
     ("POST", "publish"),
+    ("GET", "jobs"),
     ("GET", "jobs/abc"),
     ("DELETE", "jobs/abc"),
     ("GET", "deployments?path=x.ipynb"),
 ]
+
+
+def test_the_auth_check_covers_every_method_of_every_route() -> None:
+    """A route or method added later must join ROUTES, or this fails."""
+    import re
+
+    from rsconnect_lab.handlers import route_table
+
+    for pattern, handler in route_table():
+        local = pattern.split("rsconnect-lab/", 1)[1]
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+            if method.lower() not in vars(handler):
+                continue
+            covered = any(
+                m == method and re.fullmatch(local, route.split("?")[0]) for m, route in ROUTES
+            )
+            assert covered, f"{method} {local} is missing from ROUTES"
 
 
 async def test_every_route_requires_jupyter_auth(
@@ -481,3 +500,34 @@ async def test_the_key_is_in_no_answer_file_or_log_but_the_servers_files(
         assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
     assert key not in caplog.text
     assert all(key not in str(r.args) for r in caplog.records)
+
+
+async def test_an_app_without_a_type_gets_the_one_its_imports_say(
+    api: Any, emulator: Any, jp_root_dir: Path
+) -> None:
+    await _add_emulator(api, emulator)
+    (jp_root_dir / "st").mkdir()
+    (jp_root_dir / "st" / "app.py").write_text("import streamlit as st\nst.write('hi')\n")
+    base = {"path": "st/app.py", "server": "emu", "mode": "app", "dry_run": True}
+    status, body = await api("POST", "publish", body=base)
+    assert status == 200 and body["target"]["app_mode"] == "python-streamlit"
+    status, body = await api("POST", "publish", body={**base, "app_mode": "python-fastapi"})
+    assert status == 200 and body["target"]["app_mode"] == "python-fastapi"  # asked wins
+
+
+async def test_the_publish_log_says_when_the_servers_python_stands_in(
+    api: Any, emulator: Any, jp_root_dir: Path
+) -> None:
+    await _add_emulator(api, emulator)
+    (jp_root_dir / "plain").mkdir()
+    (jp_root_dir / "plain" / "app.py").write_text(
+        "from flask import Flask\napp = Flask(__name__)\n\n@app.route('/')\ndef hi():\n"
+        "    return 'plain flask'\n"
+    )
+    body = {"path": "plain/app.py", "server": "emu", "mode": "app", "title": "Plain flask"}
+    status, started = await api("POST", "publish", body=body)
+    assert status == 202, started
+    job = await wait_for_job(api, started["job"]["id"], timeout=180)
+    assert job["state"] == "succeeded", job["full_log"]
+    log = "\n".join(job["full_log"]) if isinstance(job["full_log"], list) else job["full_log"]
+    assert "Warning: No kernel runs app.py" in log and "requirements.txt" in log
