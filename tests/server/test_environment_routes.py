@@ -1,5 +1,6 @@
 """`GET/POST environment` and `POST manifest` through jp_fetch: the guessed app mode and the
-warning when the Jupyter server's own Python stands in for the kernel's."""
+warning when the Jupyter server's own Python stands in for the kernel's (the server fixtures of
+tests/server/conftest.py; the auth check of every route is in test_routes.py)."""
 
 from __future__ import annotations
 
@@ -8,41 +9,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-from tornado.httpclient import AsyncHTTPClient, HTTPClientError
-from traitlets.config import Config
-
 Api = Callable[..., Awaitable[tuple[int, Any]]]
 
 STREAMLIT_APP = "import streamlit as st\n\nst.title('hello')\n"
-
-
-@pytest.fixture
-def jp_server_config(tmp_path: Path) -> Config:
-    return Config(
-        {
-            "ServerApp": {"jpserver_extensions": {"rsconnect_lab": True}},
-            "RSConnectLab": {"data_dir": str(tmp_path / "rsconnect_lab_data")},
-        }
-    )
-
-
-@pytest.fixture
-def api(jp_fetch: Any) -> Api:
-    async def call(method: str, *parts: str, body: Any = None, **params: str) -> tuple[int, Any]:
-        kwargs: dict[str, Any] = {"method": method}
-        if body is not None:
-            kwargs["body"] = json.dumps(body)
-        if params:
-            kwargs["params"] = params
-        try:
-            response = await jp_fetch("rsconnect-lab", *parts, **kwargs)
-        except HTTPClientError as err:
-            assert err.response is not None
-            return err.code, json.loads(err.response.body or b"null")
-        return response.code, json.loads(response.body) if response.body else None
-
-    return call
 
 
 def _app(root: Path, source: str = STREAMLIT_APP, *, requirements: bool = True) -> str:
@@ -62,17 +31,6 @@ def _notebook(root: Path, name: str, kernel: str) -> str:
     nb.metadata["kernelspec"] = {"name": kernel, "display_name": kernel, "language": "python"}
     nbformat.write(nb, root / name)
     return name
-
-
-async def test_get_environment_requires_jupyter_auth(
-    jp_fetch: Any, jp_base_url: str, http_server_port: tuple[Any, int]
-) -> None:
-    url = (
-        f"http://127.0.0.1:{http_server_port[-1]}{jp_base_url}rsconnect-lab/environment?path=app.py"
-    )
-    with pytest.raises(HTTPClientError) as err:
-        await AsyncHTTPClient().fetch(url)
-    assert err.value.code == 403
 
 
 async def test_get_environment_guesses_the_app_mode(api: Api, jp_root_dir: Path) -> None:
