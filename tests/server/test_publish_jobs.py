@@ -108,24 +108,7 @@ async def test_refused_start_releases_the_file(api: Any, emulator: Any, notebook
 async def test_cancel_during_slow_deploy(api: Any, emulator: Any, notebook: Any) -> None:
     await _add(api, emulator)
     path = notebook("cancel/slow.ipynb", "print('slow')")
-    emulator.set_fault("GET /__api__/v1/tasks/*", delay=3.0)
-    try:
-        status, body = await api(
-            "POST", "publish", body={"path": path, "server": "emu", "title": "Cancel me"}
-        )
-        assert status == 202, body
-        job_id = body["job"]["id"]
-        for _ in range(200):
-            _, job = await api("GET", "jobs", job_id)
-            if job["step"] == "deploy":
-                break
-            await asyncio.sleep(0.1)
-        assert job["step"] == "deploy", job
-        status, job = await api("DELETE", "jobs", job_id)
-        assert status == 202
-    finally:
-        emulator.clear_faults()
-    job = await wait_for_job(api, job_id)
+    job = await _cancel_at(api, emulator, path, "Cancel me", "GET /__api__/v1/tasks/*", "deploy")
     assert job["state"] == "cancelled"
     assert job["error"]["step"] == "deploy"
     assert "unchanged" in job["error"]["message"]
@@ -142,29 +125,37 @@ async def test_cancel_before_upload_removes_the_new_content(
 ) -> None:
     await _add(api, emulator)
     path = notebook("cancel3/early.ipynb", "print('early')")
-    emulator.set_fault("POST /__api__/v1/content/*/bundles", delay=3.0)
-    try:
-        status, body = await api(
-            "POST", "publish", body={"path": path, "server": "emu", "title": "Cancel early"}
-        )
-        assert status == 202, body
-        job_id = body["job"]["id"]
-        for _ in range(200):
-            _, job = await api("GET", "jobs", job_id)
-            if job["step"] == "upload":
-                break
-            await asyncio.sleep(0.1)
-        assert job["step"] == "upload", job
-        assert (await api("DELETE", "jobs", job_id))[0] == 202
-    finally:
-        emulator.clear_faults()
-    job = await wait_for_job(api, job_id)
+    bundles = "POST /__api__/v1/content/*/bundles"
+    job = await _cancel_at(api, emulator, path, "Cancel early", bundles, "upload")
     assert job["state"] == "cancelled" and job["error"]["step"] == "upload"
     assert "logs_url" not in job["error"]
     # The content item this publish created never had a bundle deployed: it is gone again.
     assert job["content_guid"] is None
     assert not await _content_titled(emulator, "Cancel early")
     assert (await api("GET", "deployments", path=path))[1] == {"deployments": []}
+
+
+async def _cancel_at(
+    api: Any, emulator: Any, path: str, title: str, slow_route: str, step: str
+) -> dict[str, Any]:
+    """Publish with `slow_route` slowed down, cancel once the job reaches `step`; the ended job."""
+    emulator.set_fault(slow_route, delay=3.0)
+    try:
+        status, body = await api(
+            "POST", "publish", body={"path": path, "server": "emu", "title": title}
+        )
+        assert status == 202, body
+        job_id = body["job"]["id"]
+        for _ in range(200):
+            _, job = await api("GET", "jobs", job_id)
+            if job["step"] == step:
+                break
+            await asyncio.sleep(0.1)
+        assert job["step"] == step, job
+        assert (await api("DELETE", "jobs", job_id))[0] == 202
+    finally:
+        emulator.clear_faults()
+    return await wait_for_job(api, job_id)
 
 
 async def _content_titled(emulator: Any, title: str) -> list[dict[str, Any]]:
@@ -185,21 +176,7 @@ async def test_cancelled_redeploy_leaves_the_live_version(
     first = await wait_for_job(api, body["job"]["id"])
     assert first["state"] == "succeeded", first["full_log"]
     (live,) = await _content_titled(emulator, "Stays live")
-    emulator.set_fault("GET /__api__/v1/tasks/*", delay=3.0)
-    try:
-        _status, body = await api(
-            "POST", "publish", body={"path": path, "server": "emu", "title": "Stays live"}
-        )
-        job_id = body["job"]["id"]
-        for _ in range(200):
-            _, job = await api("GET", "jobs", job_id)
-            if job["step"] == "deploy":
-                break
-            await asyncio.sleep(0.1)
-        assert (await api("DELETE", "jobs", job_id))[0] == 202
-    finally:
-        emulator.clear_faults()
-    job = await wait_for_job(api, job_id)
+    job = await _cancel_at(api, emulator, path, "Stays live", "GET /__api__/v1/tasks/*", "deploy")
     assert job["state"] == "cancelled"
     await asyncio.sleep(3)  # let the emulator finish the draft build it had started
     (after,) = await _content_titled(emulator, "Stays live")
