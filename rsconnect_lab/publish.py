@@ -25,7 +25,7 @@ from .paths import relative_to_root
 from .plan import make_plan
 from .publish_errors import PublishError
 from .records import Deployment, RecordStore
-from .servers import Server
+from .servers import Server, refuse_blocked
 from .targets import choose_target
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ class JobManager:
     async def check(self, body: Mapping[str, Any], server: Server) -> dict[str, Any]:
         """Everything ``start`` settles before building (path, clash, mode change), nothing run:
         the form asks this before its "update existing content?" confirmation."""
-        _refuse_blocked(server)
+        refuse_blocked(server)
         plan = await make_plan(self.root_dir, body)
         client = await self.clients.get(server)
         await choose_target(plan, server, client, self.records)
@@ -75,7 +75,7 @@ class JobManager:
         return sorted(self.jobs.values(), key=lambda j: (j.done, -j.created))
 
     async def start(self, body: Mapping[str, Any], server: Server) -> PublishJob:
-        _refuse_blocked(server)
+        refuse_blocked(server)
         plan = await make_plan(self.root_dir, body)
         path = plan.rel_path
         running = self._by_path.get(path)
@@ -408,11 +408,6 @@ class JobManager:
     ) -> None:
         task_id = await client.deploy(job.content_guid or "", bundle_id, activate=True)
         await self._follow(job, step, client, task_id)
-
-
-def _refuse_blocked(server: Server) -> None:
-    if server.blocked:
-        raise PublishError(f"'{server.name}' cannot be used: {server.blocked}", "forbidden", 403)
 
 
 def _task_details(exc: Exception) -> dict[str, Any]:

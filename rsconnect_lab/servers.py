@@ -174,6 +174,14 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def refuse_blocked(server: Server) -> None:
+    """The one refusal of a server the administrator's policy rules out (403)."""
+    if server.blocked:
+        raise ServerStoreError(
+            f"'{server.name}' cannot be used: {server.blocked}", "forbidden", 403
+        )
+
+
 class ServerStore:
     """Reads every source on each call (they are small files) so edits made elsewhere show up."""
 
@@ -263,8 +271,7 @@ class ServerStore:
     def usable(self, name: str) -> Server:
         """A server to talk to: refused when the administrator's policy rules it out."""
         server = self.get(name)
-        if server.blocked:
-            raise ServerStoreError(f"'{name}' cannot be used: {server.blocked}", "forbidden", 403)
+        refuse_blocked(server)
         return server
 
     def default(self) -> Server | None:
