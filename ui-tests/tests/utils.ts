@@ -196,7 +196,13 @@ export async function contextMenu(
   if (!(await page.locator('#filebrowser').isVisible())) {
     await page.locator('.jp-SideBar [data-id="filebrowser"]').click();
   }
-  await fileItem(page, name).click({ button: 'right' });
+  // File-browser commands act on the selection. A right-click selects the item
+  // too, but once in a full CI run it left the previous selection in place (the
+  // listing re-rendered under it); a left click first makes the selection sure.
+  const item = fileItem(page, name);
+  await item.click();
+  await expect(item).toHaveClass(/jp-mod-selected/);
+  await item.click({ button: 'right' });
   await page
     .locator('.lm-Menu-itemLabel', { hasText: new RegExp(`^${entry}$`) })
     .click();
